@@ -1,0 +1,91 @@
+"""The document model every reader returns: paragraphs and tables, in reading order.
+
+A table is a list of rows of cells as printed (merged cells appear once, at their first
+position). ``Table.is_stream`` marks tables whose row boundaries were lost in extraction
+(one cell per line); the table parser then finds rows from their labels.
+Every cell and paragraph keeps where it came from: line, page, and (for layout text) the
+character offset of its column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int | None = None  # 1-based line in the source text
+    page: int | None = None  # 1-based page where known
+    x: float | None = None  # horizontal position (character offset or PDF points)
+    rowspan: int = 1
+    colspan: int = 1
+
+    def position(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"p{self.page}")
+        if self.line is not None:
+            parts.append(f"L{self.line}")
+        return ":".join(parts)
+
+
+@dataclass
+class TableRow:
+    cells: list[Cell]
+    line: int | None = None
+    page: int | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Table:
+    rows: list[TableRow]
+    index: int = 0
+    is_stream: bool = False
+    source: str = ""  # how the reader found it: "tab", "markdown", "pipe", "layout", ...
+
+    @property
+    def first_line(self) -> int | None:
+        return self.rows[0].line if self.rows else None
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int | None = None
+    page: int | None = None
+    heading_level: int | None = None  # markdown heading level when the source said so
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    path: str
+    input_format: str
+    blocks: list[Block] = field(default_factory=list)
+    encoding: str | None = None
+    page_count: int | None = None
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def plain_text(self) -> str:
+        """All text in reading order, table rows joined with tabs."""
+        out: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                out.append(block.text)
+            else:
+                out.extend("\t".join(row.texts) for row in block.rows)
+        return "\n".join(out)

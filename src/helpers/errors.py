@@ -1,0 +1,29 @@
+"""The project's exception type: every failure to read a report names the file and the cause."""
+
+from __future__ import annotations
+
+# Error kinds (the ``type`` of an error record).
+EMPTY_FILE = "empty_file"
+BINARY_FILE = "binary_file"
+UNDECODABLE = "undecodable_text"
+NOT_A_REPORT = "not_a_report"
+UNSUPPORTED_FORMAT = "unsupported_format"
+UNREADABLE = "unreadable_file"
+
+
+class ReportError(Exception):
+    """A file that could not be read as an annual report.
+
+    >>> err = ReportError("a.txt", EMPTY_FILE, "the file is empty")
+    >>> str(err), err.as_record()
+    ('a.txt: the file is empty', {'type': 'empty_file', 'message': 'the file is empty'})
+    """
+
+    def __init__(self, path: str, kind: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.kind = kind
+        self.message = message
+
+    def as_record(self) -> dict[str, str]:
+        return {"type": self.kind, "message": self.message}

@@ -1,0 +1,265 @@
+"""One report, end to end: read the file, find and map its tables, check them, describe it.
+
+>>> from helpers import read_report
+>>> report = read_report("data/raw/seeds/002_ed735561ce7e8ab6.txt")  # doctest: +SKIP
+>>> report.values["t2.new_received.total"]  # doctest: +SKIP
+1
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .checks import Check, run_checks
+from .document import Document
+from .errors import NOT_A_REPORT, UNREADABLE, ReportError
+from .meta import Meta, extract_meta, find_sections, section_texts
+from .normalize import norm
+from .readers import input_format, read_document
+from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, table_regions
+
+PARSER_VERSION = "0.1.0"
+CONTRACT = 1
+OK, PARTIAL, ERROR = "ok", "partial", "error"
+
+CELL_COLUMNS = ["key", "table", "subtable", "row", "column", "value", "raw_text", "label_zh", "printed_label",
+                "unit", "dtype", "page", "line", "x"]
+
+
+@dataclass
+class Report:
+    """A parsed report. ``values`` maps every key of its template to a number or None."""
+
+    path: str
+    sha256: str
+    input_format: str
+    status: str
+    meta: dict = field(default_factory=dict)
+    values: dict[str, int | float | None] = field(default_factory=dict)
+    cell_records: list[CellValue] = field(default_factory=list)
+    check_records: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)
+    error: dict | None = None
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """Tidy long table: one row per canonical cell with its printed text and position."""
+        rows = []
+        for rec in self.cell_records:
+            f = schema.field(rec.key)
+            rows.append({
+                "key": rec.key, "table": f.table, "subtable": f.subtable, "row": f.row, "column": f.column,
+                "value": rec.value, "raw_text": rec.raw, "label_zh": f.label_zh, "printed_label": rec.label,
+                "unit": rec.unit or f.unit, "dtype": f.dtype, "page": rec.page, "line": rec.line, "x": rec.x,
+            })
+        frame = pd.DataFrame(rows, columns=CELL_COLUMNS)
+        frame["value"] = pd.array(frame["value"].tolist(), dtype="Float64")
+        for col in ("page", "line"):
+            frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+        frame["x"] = pd.array(frame["x"].tolist(), dtype="Float64")
+        return frame
+
+    @property
+    def checks(self) -> pd.DataFrame:
+        return pd.DataFrame([c.as_dict() for c in self.check_records],
+                            columns=["id", "scope", "status", "detail", "blank_as_zero"])
+
+    @property
+    def template(self) -> str | None:
+        return self.meta.get("template")
+
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.check_records if c.status == "fail"]
+
+    def to_json(self) -> dict:
+        """The record ``ogi parse --json`` prints (``output-contract.md``, contract 1)."""
+        return {
+            "contract": CONTRACT,
+            "file": self.path,
+            "sha256": self.sha256,
+            "input_format": self.input_format,
+            "status": self.status,
+            "error": self.error,
+            "meta": self.meta,
+            "values": self.values,
+            "checks": [c.as_dict() for c in self.check_records],
+            "warnings": self.warnings,
+            "parser_version": PARSER_VERSION,
+        }
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _year_template(year: int | None) -> str | None:
+    if year is None:
+        return None
+    if year <= 2018:
+        return schema.LEGACY
+    return schema.GOV2019 if year <= 2020 else schema.GOV2021
+
+
+def _decide_template(t1: TableResult, t2: TableResult, year_template: str | None) -> tuple[str | None, str]:
+    """The report's format and how sure that is: table markers first, report year second."""
+    for table in (t1, t2):
+        if table.votes:
+            template = max(table.votes, key=lambda t: (table.votes[t], t))
+            return template, f"{table.name} labels"
+    if year_template in schema.TEMPLATES:
+        return year_template, "report year"
+    return year_template, "none"
+
+
+def analyse(doc: Document, path: str, sha256: str) -> Report:
+    """Everything after reading: tables, values, checks, metadata, status."""
+    headings = find_sections(doc)
+    meta: Meta = extract_meta(doc, headings)
+    year_template = _year_template(meta.report_year)
+    regions = table_regions(doc, {h.block_index: h.key for h in headings})
+    t2 = parse_t2(regions["t2"])
+    t1_fallback = max(t2.votes, key=t2.votes.get) if t2.votes else (
+        year_template if year_template in schema.TEMPLATES else None)
+    t1 = parse_t1(regions["t1"], t1_fallback)
+    t3 = parse_t3(regions["t3"])
+    found = [t for t in (t1, t2, t3) if t.found]
+    text = norm(doc.plain_text()[:20000])
+    if not found and (len(headings) < 3 or "政府信息公开" not in text):
+        raise ReportError(path, NOT_A_REPORT,
+                          "not a government information disclosure annual report: no report tables and "
+                          f"{len(headings)} of the six section headings found")
+    warnings: list[str] = []
+    template, basis = _decide_template(t1, t2, year_template)
+    if template == schema.LEGACY or (not found and year_template == schema.LEGACY):
+        template = schema.LEGACY
+        warnings.append("legacy (pre-2019) report format: its tables are not mapped to canonical keys")
+    if t1.template and t2.votes and max(t2.votes, key=t2.votes.get) != t1.template:
+        t2_style = max(t2.votes, key=t2.votes.get)
+        warnings.append(f"mixed format: Table 1 is {t1.template}, Table 2's （六）其他处理 is printed as in {t2_style}")
+    values: dict[str, int | float | None] = {}
+    records: list[CellValue] = []
+    if template in schema.TEMPLATES:
+        wanted = schema.template_keys(template)
+        by_key: dict[str, CellValue] = {}
+        for table in (t1, t2, t3):
+            by_key.update(table.cells)
+        extra = [k for k in by_key if k not in wanted and k.startswith("t2.") and by_key[k].raw is not None]
+        for key in (*wanted, *extra):
+            rec = by_key.get(key) or CellValue(key, None, None)
+            values[key] = rec.value
+            records.append(rec)
+        if extra and template == schema.GOV2021:
+            warnings.append("t2: the single （六）其他处理 row is recorded under t2.other; the three 2021 sub-rows are left null")
+    table_templates = {"t1": t1.template if t1.found else None,
+                       "t2": (max(t2.votes, key=t2.votes.get) if t2.votes else None) if t2.found else None}
+    for table in (t1, t2, t3):
+        warnings.extend(table.warnings)
+    complete = _completeness(template, values, t1, t2, t3, warnings)
+    checks = run_checks(values, template, _printed_t2_rows(records)) if template in schema.TEMPLATES else []
+    status = OK if complete else PARTIAL
+    meta_out = {
+        "agency_name": meta.agency_name,
+        "report_year": meta.report_year,
+        "template": template,
+        "published_date": meta.published_date,
+        "template_basis": basis,
+        "table_templates": table_templates,
+        "agency_name_source": meta.agency_name_source,
+        "report_year_source": meta.report_year_source,
+        "published_date_raw": meta.published_date_raw,
+        "title": meta.title,
+        "encoding": doc.encoding,
+        "page_count": doc.page_count,
+        "tables_found": {t.name: t.found for t in (t1, t2, t3)},
+        "table_lines": {t.name: t.first_line for t in (t1, t2, t3)},
+        "sections_found": [h.key for h in headings],
+    }
+    return Report(path, sha256, doc.input_format, status, meta_out, values, records, checks, warnings,
+                  section_texts(doc, headings))
+
+
+def _printed_t2_rows(records: list[CellValue]) -> list[str]:
+    rows: list[str] = []
+    for rec in records:
+        if rec.key.startswith("t2.") and rec.raw is not None:
+            row = schema.field(rec.key).row
+            if row not in rows:
+                rows.append(row)
+    return rows
+
+
+def _completeness(template, values, t1, t2, t3, warnings) -> bool:
+    if template not in schema.TEMPLATES:
+        return False
+    complete = True
+    names = {"t1": "Table 1 (主动公开)", "t2": "Table 2 (依申请)", "t3": "Table 3 (复议诉讼)"}
+    for table in (t1, t2, t3):
+        if not table.found:
+            warnings.append(f"{table.name}: {names[table.name]} not found")
+            complete = False
+    if t1.found:
+        missing = [s.key for s in schema.T1_BY_TEMPLATE[template]
+                   if all(t1.cells.get(schema.t1_key(s.key, r.key, c.key)) is None
+                          or t1.cells[schema.t1_key(s.key, r.key, c.key)].raw is None
+                          for r in s.rows for c in s.columns)]
+        if missing:
+            warnings.append(f"t1: sub-tables not printed or cut off: {', '.join(missing)}")
+            complete = False
+    if t2.found:
+        printed = {schema.field(k).row for k, v in t2.cells.items() if v.raw is not None}
+        labelled = set(printed) | {k.split(".")[1] for k in t2.cells}
+        missing = [r.key for r in schema.t2_data_rows(template)
+                   if r.key not in labelled and not (r.key in schema.T2_OTHER_2021 and "other" in labelled)]
+        if missing:
+            warnings.append(f"t2: rows not found (table cut off?): {', '.join(missing)}")
+            complete = False
+    return complete
+
+
+def read_report(path: str | Path) -> Report:
+    """Parse one report file. Raises :class:`~helpers.errors.ReportError` if it is not readable as one."""
+    path_str = str(path)
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        raise ReportError(path_str, UNREADABLE, f"cannot open the file: {exc.strerror or exc}") from exc
+    doc = read_document(path)
+    return analyse(doc, path_str, sha)
+
+
+def parse_file(path: str | Path) -> Report:
+    """Like :func:`read_report`, but a bad file gives a report with status ``error`` instead of raising."""
+    try:
+        return read_report(path)
+    except ReportError as exc:
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            sha = None
+        return Report(str(path), sha, input_format(path), ERROR, {
+            "agency_name": None, "report_year": None, "template": None, "published_date": None,
+        }, error=exc.as_record())
+
+
+def report_summary(report: Report) -> str:
+    """One line for a terminal: status, agency, year, format, failed checks, warnings."""
+    if report.status == ERROR:
+        return f"{report.path}: error ({report.error['type']}): {report.error['message']}"
+    failed = sorted({f"{c.id}:{c.scope}" for c in report.failed_checks()})
+    meta = report.meta
+    return (f"{report.path}: {report.status} | {meta.get('agency_name') or '?'} | {meta.get('report_year') or '?'} | "
+            f"{meta.get('template') or '?'} | {sum(v is not None for v in report.values.values())}/{len(report.values)} values | "
+            f"checks failed: {', '.join(failed) if failed else 'none'} | warnings: {len(report.warnings)}")
+
+
+__all__ = ["PARSER_VERSION", "Report", "analyse", "asdict", "parse_file", "read_report", "report_summary"]

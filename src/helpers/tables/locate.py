@@ -1,0 +1,84 @@
+"""Find the three statistical tables in a document.
+
+The document is walked in reading order; section headings (二、三、四、五) and table markers
+(the 第二十条 captions, Table 2's corner note and applicant header, Table 3's 行政复议/行政诉讼
+header) say which table the following rows belong to. Short paragraph lines inside a table's
+region are kept as rows too: some extractions print every cell on a line of its own.
+"""
+
+from __future__ import annotations
+
+from ..document import Cell, Document, Paragraph, Table
+from ..normalize import norm
+from .labels import resolve_t2
+from .model import RegionRow
+from .t1 import caption_subtable
+
+MAX_PARAGRAPH_CELL = 80
+_SECTION_TO_TABLE = {"s2_active": "t1", "s3_applications": "t2", "s4_review_litigation": "t3"}
+_T2_MARKERS = ("勾稽关系", "本列数据", "申请人情况", "本年新收政府信息公开申请")
+_T3_HEADERS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+
+
+def _marker(cells: list[Cell]) -> str | None:
+    for cell in cells:
+        n = norm(cell.text)
+        if not n:
+            continue
+        if caption_subtable(n):
+            return "t1"
+        if any(m in n for m in _T2_MARKERS):
+            return "t2"
+        if n in _T3_HEADERS or n.startswith("行政复议") and len(n) <= 8 or n in ("行政法复议",):
+            return "t3"
+    return None
+
+
+def table_regions(doc: Document, headings: dict[int, str]) -> dict[str, list[RegionRow]]:
+    """Rows per table. ``headings`` maps block index → section key for the section headings."""
+    regions: dict[str, list[RegionRow]] = {"t1": [], "t2": [], "t3": []}
+    state: str | None = None
+    for index, block in enumerate(doc.blocks):
+        if index in headings:
+            state = _SECTION_TO_TABLE.get(headings[index])
+            continue
+        if isinstance(block, Paragraph):
+            if state is None or len(block.text) > MAX_PARAGRAPH_CELL:
+                continue
+            cells = [Cell(block.text, block.line, block.page)]
+            marker = _marker(cells)
+            state = marker or state
+            regions[state].append(RegionRow(cells, is_stream=True, from_paragraph=True))
+            continue
+        assert isinstance(block, Table)
+        for row in _split_streams(block):
+            marker = _marker(row.cells)
+            if marker is not None and not (marker == "t3" and state == "t2" and _is_t2_row(row.cells)):
+                state = marker
+            if state is not None:
+                regions[state].append(row)
+    return regions
+
+
+def _is_t2_row(cells: list[Cell]) -> bool:
+    return any(resolve_t2(c.text) is not None for c in cells if c.text.strip())
+
+
+def _split_streams(table: Table) -> list[RegionRow]:
+    """Grid rows as they are; a stream row is cut where another table's marker begins."""
+    if not table.is_stream:
+        return [RegionRow(row.cells) for row in table.rows]
+    out: list[RegionRow] = []
+    for row in table.rows:
+        current: list[Cell] = []
+        current_marker: str | None = None
+        for cell in row.cells:
+            marker = _marker([cell])
+            if marker is not None and marker != current_marker and current:
+                out.append(RegionRow(current, is_stream=True))
+                current = []
+            current_marker = marker or current_marker
+            current.append(cell)
+        if current:
+            out.append(RegionRow(current, is_stream=True))
+    return out

@@ -1,0 +1,59 @@
+"""What the table parser produces: one record per canonical cell, traceable to its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..document import Cell
+
+
+@dataclass
+class CellValue:
+    """One canonical cell: the number, the printed text it came from, and where that was."""
+
+    key: str
+    value: int | float | None
+    raw: str | None  # printed cell text; None when the row or column was not printed at all
+    label: str = ""  # the row label as printed
+    line: int | None = None
+    page: int | None = None
+    x: float | None = None
+    unit: str | None = None  # unit printed with an amount (元, 万元, 亿元) or taken from its header
+
+    @classmethod
+    def from_cell(cls, key: str, value, cell: Cell | None, label: str, unit: str | None = None) -> "CellValue":
+        if cell is None:
+            return cls(key, value, None, label, unit=unit)
+        return cls(key, value, cell.text, label, cell.line, cell.page, cell.x, unit)
+
+
+@dataclass
+class TableResult:
+    name: str  # "t1", "t2" or "t3"
+    found: bool = False
+    template: str | None = None  # the format this table was printed in
+    complete: bool = False
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    votes: dict[str, int] = field(default_factory=dict)
+    first_line: int | None = None
+    first_page: int | None = None
+
+    def vote(self, template: str, weight: int = 1) -> None:
+        self.votes[template] = self.votes.get(template, 0) + weight
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+@dataclass
+class RegionRow:
+    """A row of cells in a table region; stream rows have lost their row boundaries."""
+
+    cells: list[Cell]
+    is_stream: bool = False
+    from_paragraph: bool = False
+
+    @property
+    def line(self) -> int | None:
+        return self.cells[0].line if self.cells else None

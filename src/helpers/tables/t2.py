@@ -1,0 +1,219 @@
+"""Table 2 (收到和处理政府信息公开申请情况): rows of outcomes × seven applicant columns.
+
+Rows are found by their labels, not their positions: a label cell that names a row starts
+it, group labels (「（三）不予公开」) set the context, and fragments of labels broken over
+cells or pages are absorbed. Numbers in a row whose label is a fragment belong to the row
+whose label came just before and is still waiting for its numbers (wrapped labels in
+layout text). In tables whose row boundaries were lost, numbers belong to the last label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import schema
+from ..document import Cell
+from ..normalize import clean_cell
+from ..values import looks_like_value, parse_count
+from .align import align
+from .labels import is_t2_header, resolve_t2
+from .model import CellValue, RegionRow, TableResult
+
+_SUBROWS = schema.T2_OTHER_2021
+
+
+@dataclass
+class _PrintedRow:
+    key: str
+    label: list[str] = field(default_factory=list)
+    slots: list[Cell] | None = None  # None: the label was printed with no cells at all
+    first_cell: Cell | None = None
+    label_only: bool = True  # no cells besides label cells in its own grid row
+
+
+class _T2Reader:
+    def __init__(self, result: TableResult):
+        self.result = result
+        self.rows: dict[str, _PrintedRow] = {}
+        self.order: list[str] = []
+        self.context: str | None = None
+        self.current: _PrintedRow | None = None  # last row whose label was printed
+        self.pending: _PrintedRow | None = None  # a row whose label came without numbers
+        self.stream_target: _PrintedRow | None = None
+        self.stream_slots: list[Cell] = []
+
+    # -- label handling -------------------------------------------------------
+    def _start_row(self, row: schema.Row, cell: Cell) -> _PrintedRow:
+        if row.key in self.rows and self.rows[row.key].slots:
+            self.result.warn(f"t2.{row.key}: row printed twice (line {cell.line}); the first one is kept")
+            printed = _PrintedRow(row.key, [clean_cell(cell.text)], None, cell)  # detached duplicate
+        else:
+            printed = self.rows.get(row.key) or _PrintedRow(row.key, [], None, cell)
+            printed.label.append(clean_cell(cell.text))
+            if row.key not in self.rows:
+                self.rows[row.key] = printed
+                self.order.append(row.key)
+        return printed
+
+    def _label(self, cell: Cell) -> schema.Row | None:
+        last = self.current.key if self.current else None
+        row = resolve_t2(cell.text, self.context, last)
+        if row is None:
+            return None
+        if row.is_group:
+            self.context = row.key
+            return row
+        if row.group:
+            self.context = row.group
+        if row.key == schema.T2_OTHER_2019:
+            self.context = "other"
+        return row
+
+    # -- values ---------------------------------------------------------------
+    def _assign(self, target: _PrintedRow, slots: list[Cell]) -> None:
+        if target.slots and any(c.text.strip() for c in target.slots):
+            self.result.warn(f"t2.{target.key}: a second set of numbers (line {slots[0].line}) was ignored")
+            return
+        target.slots = slots
+
+    def grid_row(self, region_row: RegionRow) -> None:
+        self.flush_stream()
+        self.stream_target = None
+        row_key: _PrintedRow | None = None
+        slots: list[Cell] = []
+        fragments: list[str] = []
+        for cell in region_row.cells:
+            text = cell.text.strip()
+            if not text or looks_like_value(text):
+                slots.append(cell)
+                continue
+            if is_t2_header(text):
+                continue
+            row = self._label(cell)
+            if row is None or row.is_group:
+                if row is None:
+                    fragments.append(clean_cell(text))
+                continue
+            row_key = self._start_row(row, cell)
+            slots = []  # cells before a row label are remnants of merged label cells
+        has_values = any(c.text.strip() for c in slots)
+        if row_key is not None:
+            row_key.label.extend(fragments)
+            row_key.label_only = not slots
+            if has_values or slots:
+                if has_values or row_key.slots is None:
+                    self._assign(row_key, slots)
+            self.current = row_key
+            self.pending = None if has_values else row_key
+            return
+        if has_values:
+            if self.pending is not None:
+                self.pending.label.extend(fragments)
+                self._assign(self.pending, slots)
+                self.pending = None
+            else:
+                text = " ".join(c.text for c in region_row.cells if c.text.strip())
+                self.result.warn(f"t2: numbers on line {region_row.line} belong to no recognised row label: {text!r}")
+        elif fragments and self.current is not None:
+            self.current.label.extend(fragments)
+
+    def stream(self, region_row: RegionRow) -> None:
+        """Cells whose row boundaries were lost: numbers belong to the last row label before them."""
+        for cell in region_row.cells:
+            text = cell.text.strip()
+            if not text or looks_like_value(text):
+                self.stream_slots.append(cell)
+                continue
+            if is_t2_header(text):
+                continue
+            row = self._label(cell)
+            if row is None:
+                target = self.stream_target
+                if target is not None and not any(c.text.strip() for c in self.stream_slots):
+                    target.label.append(clean_cell(text))
+                continue
+            if row.is_group:
+                continue
+            self.flush_stream()
+            self.stream_target = self._start_row(row, cell)
+            self.current = self.stream_target
+
+    def flush_stream(self) -> None:
+        slots, target = self.stream_slots, self.stream_target
+        self.stream_slots = []
+        filled = any(c.text.strip() for c in slots)
+        if target is None:
+            if filled:
+                self.result.warn(f"t2: numbers near line {slots[0].line} belong to no recognised row label")
+            return
+        if slots:
+            target.label_only = False
+        if filled or (target.slots is None and slots):
+            self._assign(target, slots)
+
+    # -- output ---------------------------------------------------------------
+    def finish(self) -> None:
+        result = self.result
+        has_subrows = any(k in self.rows for k in _SUBROWS)
+        other = self.rows.get(schema.T2_OTHER_2019)
+        other_has_values = bool(other and other.slots and any(c.text.strip() for c in other.slots))
+        if has_subrows:
+            result.vote(schema.GOV2021, 2)
+            if other is not None and not other_has_values:
+                del self.rows[schema.T2_OTHER_2019]
+                self.order.remove(schema.T2_OTHER_2019)
+            self._merged_subrows()
+        elif other is not None:
+            result.vote(schema.GOV2019, 2)
+        for key in self.order:
+            printed = self.rows[key]
+            label = " ".join(t for t in printed.label if t)
+            cells, warning = align(printed.slots or [], len(schema.T2_COLUMNS))
+            if warning:
+                result.warn(f"t2.{key}: {warning}")
+            for col, cell in zip(schema.T2_COLUMNS, cells):
+                key_ = schema.t2_key(key, col.key)
+                if cell is None:
+                    result.cells[key_] = CellValue.from_cell(key_, None, None, label)
+                    continue
+                parsed = parse_count(cell.text)
+                if parsed.problem:
+                    result.warn(f"{key_}: {parsed.problem}; value left null")
+                result.cells[key_] = CellValue.from_cell(key_, parsed.value, cell, label)
+
+    def _merged_subrows(self) -> None:
+        """One set of numbers printed across the three （六） sub-rows (merged vertically):
+        it cannot be split, so it is recorded under the 2019 key ``other``."""
+        printed = [self.rows.get(k) for k in _SUBROWS]
+        valued = [p for p in printed if p is not None and p.slots and any(c.text.strip() for c in p.slots)]
+        bare = [p for p in printed if p is not None and p.slots is None and p.label_only]
+        if len(valued) == 1 and len(bare) == len(_SUBROWS) - 1 and schema.T2_OTHER_2019 not in self.rows:
+            source = valued[0]
+            merged = _PrintedRow(schema.T2_OTHER_2019, list(source.label), source.slots, source.first_cell)
+            self.rows[schema.T2_OTHER_2019] = merged
+            self.order.insert(self.order.index(source.key), schema.T2_OTHER_2019)
+            source.slots = None
+            self.result.warn(
+                "t2.other: one set of numbers is printed for the three （六）其他处理 sub-rows together "
+                "(the other sub-rows print no cells); recorded under t2.other, sub-rows left null"
+            )
+
+
+def parse_t2(rows: list[RegionRow]) -> TableResult:
+    result = TableResult("t2")
+    if not rows:
+        return result
+    reader = _T2Reader(result)
+    for region_row in rows:
+        if region_row.is_stream:
+            reader.stream(region_row)
+        else:
+            reader.grid_row(region_row)
+    reader.flush_stream()
+    result.found = bool(reader.rows)
+    if reader.rows:
+        first = next(iter(reader.rows.values())).first_cell
+        if first is not None:
+            result.first_line, result.first_page = first.line, first.page
+    reader.finish()
+    return result

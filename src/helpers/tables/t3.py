@@ -1,0 +1,59 @@
+"""Table 3 (行政复议、行政诉讼情况): three header rows and one row of fifteen numbers."""
+
+from __future__ import annotations
+
+from .. import schema
+from ..document import Cell
+from ..values import looks_like_value, parse_count
+from .align import align
+from .model import CellValue, RegionRow, TableResult
+
+N_COLUMNS = len(schema.T3_COLUMNS)
+
+
+def _data_rows(rows: list[RegionRow]) -> list[list[Cell]]:
+    """Rows made only of numbers and blanks; stream rows give the run of values after the header."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        if row.is_stream:
+            run: list[Cell] = []
+            for cell in row.cells:
+                if looks_like_value(cell.text):
+                    run.append(cell)
+                elif run:
+                    out.append(run)
+                    run = []
+            if run:
+                out.append(run)
+        elif row.cells and all(looks_like_value(c.text) for c in row.cells) and len(row.cells) >= 2:
+            out.append(row.cells)
+    return out
+
+
+def parse_t3(rows: list[RegionRow]) -> TableResult:
+    result = TableResult("t3")
+    candidates = _data_rows(rows)
+    filled = [r for r in candidates if any(c.text.strip() for c in r)]
+    chosen = filled[0] if filled else (candidates[0] if candidates else None)
+    if len(filled) > 1:
+        lines = ", ".join(str(r[0].line) for r in filled[1:])
+        result.warn(f"t3: more than one row of numbers; the first is used, the rows on lines {lines} are ignored")
+    if chosen is not None:
+        result.found = True
+        result.first_line, result.first_page = chosen[0].line, chosen[0].page
+        cells, warning = align(chosen, N_COLUMNS)
+        if warning:
+            result.warn(f"t3: {warning}")
+        result.complete = True
+    else:
+        cells = [None] * N_COLUMNS
+    for col, cell in zip(schema.T3_COLUMNS, cells):
+        key = schema.t3_key(col.key)
+        if cell is None:
+            result.cells[key] = CellValue(key, None, None, col.label)
+            continue
+        parsed = parse_count(cell.text)
+        if parsed.problem:
+            result.warn(f"{key}: {parsed.problem}; value left null")
+        result.cells[key] = CellValue.from_cell(key, parsed.value, cell, col.label)
+    return result
