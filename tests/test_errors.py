@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 
 from helpers import ReportError, parse_file, read_report
-from helpers.errors import (BINARY_FILE, EMPTY_FILE, NOT_A_REPORT, UNDECODABLE, UNREADABLE,
-                            UNSUPPORTED_FORMAT)
+from helpers.errors import (
+    BINARY_FILE,
+    EMPTY_FILE,
+    NOT_A_REPORT,
+    UNDECODABLE,
+    UNREADABLE,
+    UNSUPPORTED_FORMAT,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "raw" / "seeds" / "002_ed735561ce7e8ab6.txt"
@@ -156,7 +162,7 @@ def test_reencoded_seed_gives_same_values(tmp_path, original, codec, expected):
 # --- CLI ----------------------------------------------------------------------------------------
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "helpers.cli", *args], capture_output=True, text=True, check=False,
                           encoding="utf-8", cwd=ROOT, timeout=120)
 
 
@@ -190,3 +196,12 @@ def test_cli_no_arguments_is_usage_error():
     proc = _run_cli("parse")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+# --- emptiness is judged on the decoded text, after the byte-order mark ---
+
+# regression: a BOM-only or U+3000-only file was reported as not_a_report
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf  \r\n\n", b"\xff\xfe", "\u3000\u3000\n".encode("utf-8")],
+                         ids=["utf8-bom-only", "utf8-bom-whitespace", "utf16-bom-only", "ideographic-space-only"])
+def test_bom_or_unicode_whitespace_only_is_empty(tmp_path, data):
+    _assert_error(_write(tmp_path, "blank.txt", data), EMPTY_FILE, EMPTY_MSG)

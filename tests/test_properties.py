@@ -28,7 +28,7 @@ BLANKS = ["—", "/", "无", "", "-", "－", " "]
 ERROR_KINDS = {"empty_file", "binary_file", "undecodable_text", "not_a_report", "unsupported_format",
                "unreadable_file"}
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
 
 def _write_tmp(data: bytes, suffix: str = ".txt") -> str:
@@ -89,7 +89,8 @@ _WORDS = ["一、总体情况", "二、主动公开政府信息情况", "三、�
 
 
 @settings(max_examples=200, **SETTINGS)
-@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=5)), max_size=300))
+@given(st.lists(st.one_of(st.sampled_from(_WORDS),
+                          st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=5)), max_size=300))
 def test_report_vocabulary_soup(parts):
     report = _read("".join(parts).encode("utf-8", "surrogatepass"))
     if report is not None:
@@ -143,7 +144,8 @@ def mutated_report(draw):
             lines[i] = line[:pos] + ins + line[pos:]
         elif op == "truncate":
             joined = "\n".join(lines)
-            cut = draw(st.integers(min_value=0, max_value=len(joined)))
+            # (test_truncated_seed covers offsets from 0; here keep enough text to stay report-like)
+            cut = draw(st.integers(min_value=len(joined) // 3, max_value=len(joined)))
             lines = joined[:cut].split("\n")
     return "\n".join(lines)
 

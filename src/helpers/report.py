@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -262,4 +262,4 @@ def report_summary(report: Report) -> str:
             f"checks failed: {', '.join(failed) if failed else 'none'} | warnings: {len(report.warnings)}")
 
 
-__all__ = ["PARSER_VERSION", "Report", "analyse", "asdict", "parse_file", "read_report", "report_summary"]
+__all__ = ["PARSER_VERSION", "Report", "analyse", "parse_file", "read_report", "report_summary"]

@@ -33,9 +33,12 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(name), name
+                text = data.decode(name)
             except UnicodeDecodeError as exc:
                 raise ReportError(path, UNDECODABLE, f"starts with a {name} byte-order mark but does not decode: {exc}") from exc
+            if not text.strip():
+                raise ReportError(path, EMPTY_FILE, "the file is empty")
+            return text, name
     if b"\x00" in data[:8192]:
         raise ReportError(path, BINARY_FILE, "binary file (NUL bytes), not text")
     try:
@@ -53,6 +56,8 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
             raise ReportError(path, UNDECODABLE, f"detected {encoding} but the bytes do not decode: {exc}") from exc
         if not has_cjk(text):
             raise ReportError(path, UNDECODABLE, f"decoded as {encoding} but holds no Chinese text")
+    if not text.strip():  # only a byte-order mark or non-ASCII spaces
+        raise ReportError(path, EMPTY_FILE, "the file is empty")
     if _control_ratio(text) > 0.01:
         raise ReportError(path, BINARY_FILE, "binary file (control characters), not text")
     return text, encoding
