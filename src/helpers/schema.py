@@ -159,6 +159,8 @@ T1_INFO_HEADER = _T1_INFO_HEADER
 
 T2_CORNER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 T2_HEADER_LABELS = ("申请人情况", "法人或其他组织")
+# Fragments of the corner note that survive any punctuation or spacing (and 「钩稽」 typos).
+T2_CORNER_MARKERS = ("勾稽关系", "本列数据")
 
 T2_COLUMNS = (
     Column("natural_person", "自然人"),
@@ -249,7 +251,7 @@ T3_COLUMNS = tuple(
     for group, group_label in T3_GROUPS
     for result, result_label in _T3_RESULTS
 )
-T3_MARKERS = ("行政复议", "行政诉讼", "复议后起诉", "未经复议直接起诉")
+T3_MARKERS = ("行政复议", "行政诉讼", "复议后起诉", "未经复议直接起诉", "行政法复议")
 T3_RESULT_LABELS = tuple(label for _, label in _T3_RESULTS)
 
 # --- Sections of the report ---------------------------------------------------------

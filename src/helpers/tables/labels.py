@@ -83,7 +83,7 @@ HEADER_TEXTS = frozenset(norm(t) for t in (
 
 def is_t2_header(text: str) -> bool:
     n = norm(text)
-    return n in HEADER_TEXTS or "勾稽关系" in n or "本列数据" in n
+    return n in HEADER_TEXTS or any(m in n for m in schema.T2_CORNER_MARKERS)
 
 
 def resolve_t2(text: str, context_group: str | None = None, last_key: str | None = None) -> schema.Row | None:

@@ -8,16 +8,17 @@ region are kept as rows too: some extractions print every cell on a line of its 
 
 from __future__ import annotations
 
+from .. import schema
 from ..document import Cell, Document, Paragraph, Table
-from ..normalize import norm
+from ..normalize import norm, split_numbering
 from .labels import resolve_t2
 from .model import RegionRow
 from .t1 import caption_subtable
 
 MAX_PARAGRAPH_CELL = 80
 _SECTION_TO_TABLE = {"s2_active": "t1", "s3_applications": "t2", "s4_review_litigation": "t3"}
-_T2_MARKERS = ("勾稽关系", "本列数据", "申请人情况", "本年新收政府信息公开申请")
-_T3_HEADERS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
+_T2_MARKERS = (*schema.T2_CORNER_MARKERS, schema.T2_HEADER_LABELS[0],
+               split_numbering(schema.T2_ROWS_2019[0].label)[2])
 
 
 def _marker(cells: list[Cell]) -> str | None:
@@ -29,7 +30,7 @@ def _marker(cells: list[Cell]) -> str | None:
             return "t1"
         if any(m in n for m in _T2_MARKERS):
             return "t2"
-        if n in _T3_HEADERS or n.startswith("行政复议") and len(n) <= 8 or n in ("行政法复议",):
+        if n in schema.T3_MARKERS or (n.startswith(schema.T3_MARKERS[0]) and len(n) <= 8):
             return "t3"
     return None
 
