@@ -20,6 +20,7 @@ class Cell:
     x: float | None = None  # horizontal position (character offset or PDF points)
     rowspan: int = 1
     colspan: int = 1
+    bbox: tuple[float, float, float, float] | None = None  # (x0, top, x1, bottom) in PDF points
 
     def position(self) -> str:
         parts = []

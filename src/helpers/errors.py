@@ -9,6 +9,10 @@ UNDECODABLE = "undecodable_text"
 NOT_A_REPORT = "not_a_report"
 UNSUPPORTED_FORMAT = "unsupported_format"
 UNREADABLE = "unreadable_file"
+CORRUPT_FILE = "corrupt_file"  # a PDF/DOCX/XLSX whose structure cannot be opened
+ENCRYPTED = "encrypted"  # needs a password to open
+NO_TEXT_LAYER = "no_text_layer"  # a scanned PDF: images only (OCR is a later capability)
+CONVERTER_MISSING = "converter_missing"  # .doc/.wps need LibreOffice, which is not installed
 
 
 class ReportError(Exception):

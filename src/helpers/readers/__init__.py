@@ -1,30 +1,52 @@
-"""One reader per input format, each returning the same :class:`~helpers.document.Document`."""
+"""One reader per input format, each returning the same :class:`~helpers.document.Document`.
+
+Readers for binary formats are imported only when such a file is read, so reading text
+reports does not load the PDF or Office libraries.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from ..document import Document
 from ..errors import UNSUPPORTED_FORMAT, ReportError
 from .text import parse_text, read_text
 
-TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
-# Formats whose readers are not in this release: they give a clear error record.
-PLANNED_SUFFIXES = {".html": "html", ".htm": "html", ".shtml": "html", ".pdf": "pdf", ".docx": "docx",
-                    ".doc": "doc", ".wps": "wps", ".xlsx": "xlsx", ".xls": "xls"}
+SUFFIX_FORMATS = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps", ".xlsx": "xlsx", ".xlsm": "xlsx",
+}
+# format → (module, function); the function takes the path and returns a Document
+READERS = {
+    "text": (".text", "read_text"),
+    "markdown": (".text", "read_text"),
+    "html": (".html", "read_html"),
+    "pdf": (".pdf", "read_pdf"),
+    "docx": (".docx", "read_docx"),
+    "doc": (".docx", "read_legacy_word"),
+    "wps": (".docx", "read_legacy_word"),
+    "xlsx": (".xlsx", "read_xlsx"),
+}
 
 
 def input_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
-    return TEXT_SUFFIXES.get(suffix) or PLANNED_SUFFIXES.get(suffix) or (suffix.lstrip(".") or "unknown")
+    return SUFFIX_FORMATS.get(suffix) or (suffix.lstrip(".") or "unknown")
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, **options) -> Document:
     """Read any supported file into the document model, or raise :class:`ReportError`."""
     fmt = input_format(path)
-    if fmt in {"text", "markdown"}:
+    if fmt not in READERS:
+        supported = ", ".join(sorted(SUFFIX_FORMATS))
+        raise ReportError(str(path), UNSUPPORTED_FORMAT, f"no reader for {fmt!r} files (supported: {supported})")
+    module_name, function = READERS[fmt]
+    if fmt in ("text", "markdown"):
         return read_text(path, fmt)
-    raise ReportError(str(path), UNSUPPORTED_FORMAT, f"no reader for {fmt!r} files yet (supported: .txt, .md)")
+    reader = getattr(import_module(module_name, __package__), function)
+    return reader(path, **options)
 
 
 __all__ = ["input_format", "parse_text", "read_document", "read_text"]
