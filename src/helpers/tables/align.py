@@ -11,6 +11,9 @@ columns:
   values (for instance eight zeros for seven columns); otherwise all null;
 * fewer cells than columns with a value among them: the gap cannot be placed, so all null.
 
+Where the table's header row gives each column's position, an ambiguous choice of empty
+cells to drop is settled by it: the reading whose values sit under their column headers.
+
 Every case but the first that changes what is read adds a warning.
 """
 
@@ -23,8 +26,21 @@ def _filled(cell: Cell) -> bool:
     return bool(cell.text.strip())
 
 
-def align(slots: list[Cell], n: int) -> tuple[list[Cell | None], str | None]:
-    """Return ``n`` cells (None where not printed) and an optional warning."""
+def _under_header(window_start: int, window: list[Cell], positions: list[int], header: list[int | None]) -> bool:
+    """True when every filled cell of the window sits at its column's header position."""
+    for offset, cell in enumerate(window):
+        if _filled(cell) and header[offset] != positions[window_start + offset]:
+            return False
+    return True
+
+
+def align(slots: list[Cell], n: int, positions: list[int] | None = None,
+          header: list[int | None] | None = None) -> tuple[list[Cell | None], str | None]:
+    """Return ``n`` cells (None where not printed) and an optional warning.
+
+    ``positions`` are the slots' indices in their printed row; ``header`` the index of each
+    column's header cell in the same table fragment (None where unknown).
+    """
     cells = list(slots)
     filled = [c for c in cells if _filled(c)]
     if len(cells) == n:
@@ -34,10 +50,14 @@ def align(slots: list[Cell], n: int) -> tuple[list[Cell | None], str | None]:
     if len(cells) < n:
         return [None] * n, f"row has {len(filled)} numbers for {n} columns; values left null"
     windows = [cells[i:i + n] for i in range(len(cells) - n + 1)]
-    clean = [w for i, w in enumerate(windows)
+    clean = [(i, w) for i, w in enumerate(windows)
              if not any(_filled(c) for c in cells[:i] + cells[i + n:])]
     if clean:
-        readings = {tuple(c.text.strip() for c in w) for w in clean}
+        readings = {tuple(c.text.strip() for c in w) for _, w in clean}
+        if len(readings) > 1 and positions is not None and header is not None and all(h is not None for h in header):
+            placed = [w for i, w in clean if _under_header(i, w, positions, header)]
+            if len({tuple(c.text.strip() for c in w) for w in placed}) == 1:
+                return placed[0], None
         trimmed = list(cells)
         while len(trimmed) > n and not _filled(trimmed[-1]):
             trimmed.pop()

@@ -68,7 +68,7 @@ def _is_t2_row(cells: list[Cell]) -> bool:
 def _split_streams(table: Table) -> list[RegionRow]:
     """Grid rows as they are; a stream row is cut where another table's marker begins."""
     if not table.is_stream:
-        return [RegionRow(row.cells) for row in table.rows]
+        return [RegionRow(row.cells, table_index=table.index) for row in table.rows]
     out: list[RegionRow] = []
     for row in table.rows:
         current: list[Cell] = []
@@ -76,10 +76,10 @@ def _split_streams(table: Table) -> list[RegionRow]:
         for cell in row.cells:
             marker = _marker([cell])
             if marker is not None and marker != current_marker and current:
-                out.append(RegionRow(current, is_stream=True))
+                out.append(RegionRow(current, is_stream=True, table_index=table.index))
                 current = []
             current_marker = marker or current_marker
             current.append(cell)
         if current:
-            out.append(RegionRow(current, is_stream=True))
+            out.append(RegionRow(current, is_stream=True, table_index=table.index))
     return out

@@ -53,6 +53,7 @@ class RegionRow:
     cells: list[Cell]
     is_stream: bool = False
     from_paragraph: bool = False
+    table_index: int | None = None  # the document table it came from (None for paragraphs)
 
     @property
     def line(self) -> int | None:

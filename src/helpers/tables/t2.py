@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..document import Cell
-from ..normalize import clean_cell
+from ..normalize import clean_cell, norm
 from ..values import looks_like_value, parse_count
 from .align import align
 from .labels import is_t2_header, resolve_t2
 from .model import CellValue, RegionRow, TableResult
 
 _SUBROWS = schema.T2_OTHER_2021
+COLUMN_BY_LABEL = {norm(c.label): c.key for c in schema.T2_COLUMNS}
 
 
 @dataclass
@@ -29,6 +30,8 @@ class _PrintedRow:
     slots: list[Cell] | None = None  # None: the label was printed with no cells at all
     first_cell: Cell | None = None
     label_only: bool = True  # no cells besides label cells in its own grid row
+    positions: list[int] | None = None  # the slots' indices in their printed row
+    header: list[int | None] | None = None  # column header positions of the slots' table fragment
 
 
 class _T2Reader:
@@ -41,6 +44,8 @@ class _T2Reader:
         self.pending: _PrintedRow | None = None  # a row whose label came without numbers
         self.stream_target: _PrintedRow | None = None
         self.stream_slots: list[Cell] = []
+        self.header_positions: dict[str, int] = {}
+        self.header_table: int | None = None
 
     # -- label handling -------------------------------------------------------
     def _start_row(self, row: schema.Row, cell: Cell) -> _PrintedRow:
@@ -70,24 +75,43 @@ class _T2Reader:
         return row
 
     # -- values ---------------------------------------------------------------
-    def _assign(self, target: _PrintedRow, slots: list[Cell]) -> None:
+    def _assign(self, target: _PrintedRow, slots: list[Cell], positions: list[int] | None = None) -> None:
         if target.slots and any(c.text.strip() for c in target.slots):
             self.result.warn(f"t2.{target.key}: a second set of numbers (line {slots[0].line}) was ignored")
             return
         target.slots = slots
+        target.positions = positions
+        target.header = [self.header_positions.get(c) for c in schema.COLS7] if positions is not None else None
+
+    def _header_row(self, region_row: RegionRow) -> None:
+        """Remember where each applicant column's header cell is in this table fragment."""
+        if region_row.table_index != self.header_table:
+            self.header_positions = {}
+            self.header_table = region_row.table_index
+        for index, cell in enumerate(region_row.cells):
+            column = COLUMN_BY_LABEL.get(norm(cell.text))
+            if column is not None:
+                self.header_positions[column] = index
 
     def grid_row(self, region_row: RegionRow) -> None:
         self.flush_stream()
         self.stream_target = None
+        if region_row.table_index != self.header_table:
+            self.header_positions = {}
+            self.header_table = region_row.table_index
         row_key: _PrintedRow | None = None
         slots: list[Cell] = []
+        positions: list[int] = []
         fragments: list[str] = []
-        for cell in region_row.cells:
+        headers = 0
+        for index, cell in enumerate(region_row.cells):
             text = cell.text.strip()
             if not text or looks_like_value(text):
                 slots.append(cell)
+                positions.append(index)
                 continue
             if is_t2_header(text):
+                headers += 1
                 continue
             row = self._label(cell)
             if row is None or row.is_group:
@@ -95,21 +119,23 @@ class _T2Reader:
                     fragments.append(clean_cell(text))
                 continue
             row_key = self._start_row(row, cell)
-            slots = []  # cells before a row label are remnants of merged label cells
+            slots, positions = [], []  # cells before a row label are remnants of merged label cells
         has_values = any(c.text.strip() for c in slots)
+        if headers and not has_values:
+            self._header_row(region_row)
         if row_key is not None:
             row_key.label.extend(fragments)
             row_key.label_only = not slots
             if has_values or slots:
                 if has_values or row_key.slots is None:
-                    self._assign(row_key, slots)
+                    self._assign(row_key, slots, positions)
             self.current = row_key
             self.pending = None if has_values else row_key
             return
         if has_values:
             if self.pending is not None:
                 self.pending.label.extend(fragments)
-                self._assign(self.pending, slots)
+                self._assign(self.pending, slots, positions)
                 self.pending = None
             else:
                 text = " ".join(c.text for c in region_row.cells if c.text.strip())
@@ -168,7 +194,7 @@ class _T2Reader:
         for key in self.order:
             printed = self.rows[key]
             label = " ".join(t for t in printed.label if t)
-            cells, warning = align(printed.slots or [], len(schema.T2_COLUMNS))
+            cells, warning = align(printed.slots or [], len(schema.T2_COLUMNS), printed.positions, printed.header)
             if warning:
                 result.warn(f"t2.{key}: {warning}")
             for col, cell in zip(schema.T2_COLUMNS, cells):
