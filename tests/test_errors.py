@@ -109,12 +109,14 @@ def test_ascii_text_is_not_a_report(tmp_path):
     _assert_error(_write(tmp_path, "hello.txt", b"hello world\nnothing to see here\n"), NOT_A_REPORT, NOT_REPORT_MSG)
 
 
-@pytest.mark.parametrize("suffix,fmt", [(".pdf", "pdf"), (".html", "html"), (".htm", "html"), (".docx", "docx")])
+@pytest.mark.parametrize("suffix,fmt", [(".rtf", "rtf"), (".zip", "zip"), ("", "unknown")])
 def test_unsupported_format(tmp_path, suffix, fmt):
-    # even a real report's text under an unsupported extension is refused, for now
+    # even a real report's text under an extension no reader handles is refused
     path = _write(tmp_path, "report" + suffix, SEED.read_bytes())
-    _assert_error(path, UNSUPPORTED_FORMAT, f"no reader for {fmt!r} files yet (supported: .txt, .md)")
-    assert parse_file(path).input_format == fmt
+    report = parse_file(path)
+    assert report.status == "error" and report.error["type"] == UNSUPPORTED_FORMAT
+    assert report.error["message"].startswith(f"no reader for {fmt!r} files (supported: ")
+    assert report.input_format == fmt
 
 
 def test_missing_path(tmp_path):

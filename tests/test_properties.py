@@ -26,7 +26,7 @@ SEEDS = [p.read_text(encoding="utf-8") for p in SEED_PATHS]
 ALL_TEXTS = SEEDS + [p.read_text(encoding="utf-8") for p in PARTIAL_PATHS]
 BLANKS = ["—", "/", "无", "", "-", "－", " "]
 ERROR_KINDS = {"empty_file", "binary_file", "undecodable_text", "not_a_report", "unsupported_format",
-               "unreadable_file"}
+               "unreadable_file", "corrupt_file", "encrypted", "no_text_layer", "converter_missing"}
 
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 
@@ -216,9 +216,12 @@ def test_seed_bytes_corrupted(text, data):
 
 
 @settings(max_examples=60, **SETTINGS)
-@given(st.binary(max_size=500), st.sampled_from([".txt", ".md", ".pdf", ".html", "", ".bin"]))
+@given(st.binary(max_size=500), st.sampled_from([".txt", ".md", ".pdf", ".html", ".docx", ".xlsx", "", ".bin"]))
 def test_random_bytes_any_suffix(data, suffix):
+    """Random bytes under any name give an error record, never an exception."""
     report = _parse_bytes(data, suffix)
-    if suffix in {".pdf", ".html", "", ".bin"}:
-        assert report.status == "error"
+    assert report.status == "error" or report.status in {"ok", "partial"}
+    if report.status == "error":
+        assert report.error["type"] in ERROR_KINDS
+    if suffix in {"", ".bin"}:
         assert report.error["type"] == "unsupported_format"

@@ -13,6 +13,7 @@ CORRUPT_FILE = "corrupt_file"  # a PDF/DOCX/XLSX whose structure cannot be opene
 ENCRYPTED = "encrypted"  # needs a password to open
 NO_TEXT_LAYER = "no_text_layer"  # a scanned PDF: images only (OCR is a later capability)
 CONVERTER_MISSING = "converter_missing"  # .doc/.wps need LibreOffice, which is not installed
+PARSER_ERROR = "parser_error"  # an unexpected failure inside the workbook: a bug to report
 
 
 class ReportError(Exception):

@@ -17,7 +17,7 @@ import pandas as pd
 from . import schema
 from .checks import Check, run_checks
 from .document import Document
-from .errors import NOT_A_REPORT, UNREADABLE, ReportError
+from .errors import NOT_A_REPORT, PARSER_ERROR, UNREADABLE, ReportError
 from .meta import Meta, extract_meta, find_sections, section_texts
 from .normalize import norm
 from .readers import input_format, read_document
@@ -238,17 +238,24 @@ def read_report(path: str | Path) -> Report:
 
 
 def parse_file(path: str | Path) -> Report:
-    """Like :func:`read_report`, but a bad file gives a report with status ``error`` instead of raising."""
+    """Like :func:`read_report`, but a bad file gives a report with status ``error`` instead of raising.
+
+    An unexpected exception (a bug, or a library failing on a file no test has seen) becomes an
+    error record of type ``parser_error`` naming it, so that a batch goes on.
+    """
     try:
         return read_report(path)
     except ReportError as exc:
-        try:
-            sha = file_sha256(path)
-        except OSError:
-            sha = None
-        return Report(str(path), sha, input_format(path), ERROR, {
-            "agency_name": None, "report_year": None, "template": None, "published_date": None,
-        }, error=exc.as_record())
+        record = exc.as_record()
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; the record names the failure
+        record = {"type": PARSER_ERROR, "message": f"unexpected {type(exc).__name__}: {exc}"}
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        sha = None
+    return Report(str(path), sha, input_format(path), ERROR, {
+        "agency_name": None, "report_year": None, "template": None, "published_date": None,
+    }, error=record)
 
 
 def report_summary(report: Report) -> str:

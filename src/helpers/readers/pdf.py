@@ -1,0 +1,238 @@
+"""Reader for text-layer PDF reports: ruled tables → cell grids, the rest → one paragraph per line.
+
+Locate, then read: a backend finds each page's ruled tables (as :class:`PageTable`, a bbox plus
+rows of cells as printed); this module then reads the words outside those boxes as paragraphs
+and interleaves both by position, page by page. Backends:
+
+- ``"pdfplumber"`` (default: exact on the real report and the fastest) — ``find_tables`` with
+  the lines strategy; merged cells come back once, with rowspan/colspan from the cell edges.
+- ``"camelot-lattice"`` — camelot's line detection on the rendered page; merged cells are
+  rebuilt from the missing cell edges.
+- ``"camelot-stream"`` — camelot's whitespace columns (no ruling lines); spans are unknown,
+  so every grid position is kept.
+
+Broken inputs raise :class:`~helpers.errors.ReportError`: ``empty_file``, ``corrupt_file``
+(garbage, truncated), ``encrypted`` (needs a password to open; copy-restricted files that open
+without one are read normally), ``no_text_layer`` (scanned pages).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import Cell, Document, Paragraph, Table, TableRow
+from ..errors import CORRUPT_FILE, EMPTY_FILE, ENCRYPTED, NO_TEXT_LAYER, ReportError
+
+BACKENDS = ("pdfplumber", "camelot-lattice", "camelot-stream")
+DEFAULT_BACKEND = "pdfplumber"  # see benchmarks/bench_pdf_backends.py
+
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
+_LINE_TOLERANCE = 3  # points: chars whose tops differ by less are on one line
+
+
+@dataclass
+class PageTable:
+    """A table found on one page: its bbox (x0, top, x1, bottom) and its rows of cells as printed."""
+
+    bbox: tuple[float, float, float, float]
+    rows: list[TableRow] = field(default_factory=list)
+
+    @property
+    def n_columns(self) -> int:
+        return max((sum(c.colspan for c in row.cells) for row in self.rows), default=0)
+
+
+# ---------------------------------------------------------------- opening and error records
+
+def check_pdf_bytes(path: str) -> None:
+    """Raise for files that are not a whole PDF, before any PDF library sees them.
+
+    A PDF starts with ``%PDF-`` and ends with ``%%EOF``; a file cut short (a partial
+    download) has no end marker, and PDF libraries would otherwise silently rebuild
+    whatever pages survived.
+    """
+    data = Path(path).read_bytes()
+    if not data.strip():
+        raise ReportError(path, EMPTY_FILE, "the file is empty")
+    if b"%PDF-" not in data[:1024]:
+        raise ReportError(path, CORRUPT_FILE, "corrupt PDF: no %PDF- header (not a PDF file)")
+    if b"%%EOF" not in data[-2048:]:
+        raise ReportError(path, CORRUPT_FILE, "corrupt PDF: no %%EOF end marker (truncated file?)")
+
+
+def _check_opens(path: str) -> int:
+    """Open with pdfium (fast, strict about passwords); return the page count."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise ReportError(path, ENCRYPTED, "encrypted PDF: a password is needed to open it") from exc
+        if code == pdfium.raw.FPDF_ERR_SECURITY:
+            raise ReportError(path, ENCRYPTED, "encrypted PDF: unsupported security handler") from exc
+        raise ReportError(path, CORRUPT_FILE, f"corrupt PDF: {exc}") from exc
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _open_plumber(path: str):
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many types for broken files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise ReportError(path, ENCRYPTED, "encrypted PDF: a password is needed to open it") from exc
+        raise ReportError(path, CORRUPT_FILE, f"corrupt PDF: {type(exc).__name__}: {exc}") from exc
+
+
+# ---------------------------------------------------------------- pdfplumber tables
+
+_PLUMBER_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def _span(start: float, end: float, edges: list[float], tol: float = 1.0) -> int:
+    """How many grid intervals [start, end] covers, given the sorted grid edges."""
+    return max(1, sum(1 for e in edges if start + tol < e < end - tol) + 1)
+
+
+def _edges(values) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > 1.0:
+            out.append(v)
+    return out
+
+
+def plumber_tables(page) -> list[PageTable]:
+    """Ruled tables on a pdfplumber page; covered positions of merged cells are dropped."""
+    found: list[PageTable] = []
+    page_no = page.page_number
+    for table in page.find_tables(_PLUMBER_SETTINGS):
+        texts = table.extract()
+        boxes = [c for row in table.rows for c in row.cells if c is not None]
+        xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
+        ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
+        rows: list[TableRow] = []
+        for row, row_texts in zip(table.rows, texts):
+            cells = []
+            for box, text in zip(row.cells, row_texts):
+                if box is None:
+                    continue
+                cells.append(Cell((text or "").strip(), None, page_no, box[0],
+                                  rowspan=_span(box[1], box[3], ys), colspan=_span(box[0], box[2], xs),
+                                  bbox=tuple(round(v, 2) for v in box)))
+            if cells:
+                rows.append(TableRow(cells, None, page_no))
+        found.append(PageTable(tuple(table.bbox), rows))
+    return found
+
+
+# ---------------------------------------------------------------- reading order
+
+def _inside(box, tables: list[PageTable]) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables)
+
+
+def is_false_table(table: PageTable) -> bool:
+    """A one-column box (a framed paragraph), not a data table."""
+    return table.n_columns <= 1 or not table.rows
+
+
+def page_lines(page, tables: list[PageTable]) -> list[tuple[float, str]]:
+    """(top, text) of each text line outside the tables; page-number footers dropped."""
+    chars = [c for c in page.chars if not _inside((c["x0"], c["top"], c["x1"], c["bottom"]), tables)]
+    chars.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    lines: list[list[dict]] = []
+    for ch in chars:
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) < _LINE_TOLERANCE:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out: list[tuple[float, str]] = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        parts: list[str] = []
+        prev = None
+        for ch in line:
+            # a gap wider than half a character is a printed space (「第 711 号」)
+            if prev is not None and ch["x0"] - prev["x1"] > 0.5 * max(ch["size"], 1) and parts and parts[-1] != " ":
+                parts.append(" ")
+            parts.append(ch["text"])
+            prev = ch
+        text = "".join(parts).strip()
+        if text and not _PAGE_NUMBER.match(text):
+            out.append((min(c["top"] for c in line), text))
+    return out
+
+
+def assemble(path: str, page_count: int, pages) -> Document:
+    """Build the document from per-page (lines, tables), interleaved top to bottom."""
+    doc = Document(path=path, input_format="pdf", page_count=page_count)
+    for page_no, lines, tables in pages:
+        items: list[tuple[float, int, object]] = [(top, 0, text) for top, text in lines]
+        items += [(t.bbox[1], 1, t) for t in tables]
+        for _, _, item in sorted(items, key=lambda it: (it[0], it[1])):
+            if isinstance(item, str):
+                doc.blocks.append(Paragraph(item, None, page_no))
+            elif item.rows:
+                doc.blocks.append(Table(item.rows, index=len(doc.tables), source="pdf"))
+    return doc
+
+
+def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
+    """Read a text-layer PDF into the document model.
+
+    >>> read_pdf("a.pdf", backend="ocr")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ValueError: unknown PDF backend 'ocr'
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown PDF backend {backend!r} (choose from {', '.join(BACKENDS)})")
+    path = str(path)
+    check_pdf_bytes(path)
+    page_count = _check_opens(path)
+    camelot_tables: dict[int, list[PageTable]] = {}
+    pdf = _open_plumber(path)
+    try:
+        pages_out = []
+        has_text = has_images = False
+        for page in pdf.pages:
+            try:
+                chars = page.chars
+                has_text = has_text or any(c["text"].strip() for c in chars)
+                has_images = has_images or bool(page.images)
+                if not chars:
+                    pages_out.append((page.page_number, [], []))
+                    continue
+                if backend == "pdfplumber":
+                    tables = plumber_tables(page)
+                else:
+                    if not camelot_tables:
+                        from .pdf_camelot import camelot_tables as read_camelot
+                        camelot_tables = read_camelot(path, backend.split("-")[1], len(pdf.pages)) or {0: []}
+                    tables = camelot_tables.get(page.page_number, [])
+                tables = [t for t in tables if not is_false_table(t)]
+                pages_out.append((page.page_number, page_lines(page, tables), tables))
+            except ReportError:
+                raise
+            except Exception as exc:  # a page pdfminer cannot interpret
+                raise ReportError(path, CORRUPT_FILE,
+                                  f"corrupt PDF: page {page.page_number}: {type(exc).__name__}: {exc}") from exc
+    finally:
+        pdf.close()
+    if not has_text:
+        if has_images:
+            raise ReportError(path, NO_TEXT_LAYER, "scanned PDF without a text layer; OCR is not supported yet")
+        raise ReportError(path, NO_TEXT_LAYER, "PDF without a text layer (no text and no images)")
+    return assemble(path, page_count, pages_out)
+
+
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "PageTable", "check_pdf_bytes", "read_pdf"]

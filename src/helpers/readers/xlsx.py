@@ -1,0 +1,174 @@
+"""Reader for Excel reports (``.xlsx``/``.xlsm``), with openpyxl.
+
+Each sheet gives a Paragraph with its title, then its used range row by row. Rows form
+Tables as printed: a merged range is one origin cell with ``rowspan``/``colspan``, the cells it
+covers are left out, empty cells are kept as ``Cell("")``. A row whose only text sits in the
+first column becomes a Paragraph when it reads as narrative (a sentence, a section heading, a
+report title) or lies outside the table area, so the parser finds sections and metadata.
+Provenance: ``line`` is the sheet row number, ``x`` the column number (1-based).
+
+>>> format_value(123.0), format_value(96171.6), format_value(7), format_value(None)
+('123', '96171.6', '7', '')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from pathlib import Path
+
+from .. import schema
+from ..document import Cell, Document, Paragraph, Table, TableRow
+from ..errors import CORRUPT_FILE, EMPTY_FILE, UNREADABLE, ReportError
+from ..meta import report_year_from_text
+from ..normalize import norm
+
+NARRATIVE_MIN_CHARS = 40  # longer than any table label
+
+
+def read_xlsx(path: str | Path) -> Document:
+    """Read an ``.xlsx`` workbook into the document model, or raise :class:`ReportError`."""
+    path_str = str(path)
+    workbook = _open(path_str)
+    doc = Document(path=path_str, input_format="xlsx")
+    try:
+        for sheet in workbook.worksheets:
+            _read_sheet(sheet, doc)
+    finally:
+        workbook.close()
+    return doc
+
+
+def _open(path: str):
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise ReportError(path, UNREADABLE, f"cannot open the file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise ReportError(path, EMPTY_FILE, "the file is empty")
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as fh:
+            ole = fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        hint = " (an OLE file: a legacy .xls or a password-protected workbook)" if ole else ""
+        raise ReportError(path, CORRUPT_FILE, f"not a valid .xlsx file: not a ZIP archive{hint}")
+    try:
+        from openpyxl import load_workbook
+
+        return load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl, zipfile and the XML parser raise many types
+        raise ReportError(path, CORRUPT_FILE, f"cannot open the workbook: {type(exc).__name__}: {exc}") from exc
+
+
+def format_value(value: object) -> str:
+    """Cell value → text as printed: integral floats lose their ``.0``; dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _read_sheet(sheet, doc: Document) -> None:
+    doc.blocks.append(Paragraph(sheet.title, None, None))
+    values: dict[tuple[int, int], str] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None and type(cell).__name__ != "MergedCell":
+                text = format_value(cell.value)
+                if text:
+                    values[(cell.row, cell.column)] = text
+    merges = list(sheet.merged_cells.ranges)
+    if not values:
+        return
+    min_row = min(r for r, _ in values)
+    max_row = max(r for r, _ in values)
+    min_col = min(c for _, c in values)
+    max_col = max(c for _, c in values)
+    for m in merges:
+        if (m.min_row, m.min_col) in values:
+            max_row, max_col = max(max_row, m.max_row), max(max_col, m.max_col)
+    origin_at: dict[tuple[int, int], tuple[int, int]] = {}  # origin → (rowspan, colspan)
+    covered: set[tuple[int, int]] = set()
+    for m in merges:
+        origin_at[(m.min_row, m.min_col)] = (m.max_row - m.min_row + 1, m.max_col - m.min_col + 1)
+        covered.update((r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)
+                       if (r, c) != (m.min_row, m.min_col))
+
+    rows: list[TableRow | None] = []  # None: a blank row (ends a table)
+    for r in range(min_row, max_row + 1):
+        cells = []
+        for c in range(min_col, max_col + 1):
+            if (r, c) in covered:
+                continue
+            rowspan, colspan = origin_at.get((r, c), (1, 1))
+            cells.append(Cell(values.get((r, c), ""), r, None, float(c), rowspan=rowspan, colspan=colspan))
+        filled = [cell for cell in cells if cell.text]
+        if not filled and not any((r, c) in covered for c in range(min_col, max_col + 1)):
+            rows.append(None)
+        else:
+            rows.append(TableRow(cells, r, None))
+
+    multi = [i for i, row in enumerate(rows) if row is not None and sum(bool(c.text) for c in row.cells) >= 2]
+    pending: list[TableRow] = []
+
+    def flush() -> None:
+        if pending:
+            # the block's own width: a narrow table stacked above a wide one keeps no trailing blanks
+            right = max(c.x + c.colspan - 1 for row in pending for c in row.cells if c.text or c.colspan > 1 or c.rowspan > 1)
+            for row in pending:
+                row.cells = [c for c in row.cells if c.x <= right]
+            doc.blocks.append(Table(list(pending), index=len(doc.tables), source="xlsx"))
+            pending.clear()
+
+    for i, row in enumerate(rows):
+        if row is None:
+            flush()
+            continue
+        text = _single_first_column_text(row, min_col)
+        if text is not None and _is_paragraph(text, i, rows, multi):
+            flush()
+            doc.blocks.append(Paragraph(text, row.line, None))
+        else:
+            pending.append(row)
+    flush()
+
+
+def _single_first_column_text(row: TableRow, first_col: int) -> str | None:
+    """The text of a row whose only non-empty cell is its first-column cell, else None."""
+    filled = [c for c in row.cells if c.text]
+    if len(filled) != 1 or filled[0].x != float(first_col):
+        return None
+    return filled[0].text
+
+
+def _is_paragraph(text: str, index: int, rows: list, multi: list[int]) -> bool:
+    n = norm(text)
+    if "。" in n or len(n) > NARRATIVE_MIN_CHARS or _is_section_heading(n) or report_year_from_text(n):
+        return True
+    if not multi:
+        return True
+    # outside the table area, unless it sits right against a table (a caption row)
+    if index < multi[0] or index > multi[-1]:
+        return not any(j in multi for j in (index - 1, index + 1))
+    return False
+
+
+def _is_section_heading(n: str) -> bool:
+    """「二、主动公开政府信息情况」 and the like, but not Table 2's 「一、本年新收…」 row labels."""
+    for section in schema.SECTIONS:
+        prefix = section.numeral + "、"
+        if n.startswith(prefix) and any(k in n[len(prefix):] for k in section.keywords):
+            return True
+    return False
+
+
+__all__ = ["format_value", "read_xlsx"]
