@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run        parse every report under data/raw into data/processed"
 	@echo "make test       run the test suite"
-	@echo "make bench      run the text reader benchmark"
+	@echo "make bench      run the benchmarks (text reader, PDF backends)"
 	@echo "make clean      remove generated data and caches"
 	@echo "make distclean  clean, and remove $(VENV)"
 
@@ -31,6 +31,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_text_reader.py
+	$(PY) benchmarks/bench_pdf_backends.py
 
 clean:
 	find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

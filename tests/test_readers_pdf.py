@@ -206,3 +206,35 @@ def test_copy_restricted_pdf_is_read(backend):
 def test_copy_restricted_pdf_stream_backend_keeps_the_text():
     doc = read_pdf(BAD / "copy_restricted.pdf", backend="camelot-stream")
     assert "行政规范性文件\t8\t26" in doc.plain_text()
+
+
+def test_text_layer_without_unicode_mapping_is_an_error_record(tmp_path, monkeypatch):
+    """Fonts without a ToUnicode map give (cid:N) text: say so instead of 'not a report'."""
+    from helpers import parse_file
+    from helpers.readers import pdf as pdf_reader
+
+    real_open = pdf_reader._open_plumber
+
+    class CidPage:
+        """The real page, but every character comes out unmapped."""
+
+        def __init__(self, page):
+            self.page = page
+            self.chars = [{**c, "text": f"(cid:{100 + i})"} for i, c in enumerate(page.chars)]
+
+        def __getattr__(self, name):
+            return getattr(self.page, name)
+
+    class CidPdf:
+        def __init__(self, pdf):
+            self.pdf = pdf
+            self.pages = [CidPage(p) for p in pdf.pages]
+
+        def close(self):
+            self.pdf.close()
+
+    monkeypatch.setattr(pdf_reader, "_open_plumber", lambda path: CidPdf(real_open(path)))
+    report = parse_file(HUAIAN)
+    assert report.status == "error"
+    assert report.error["type"] == "no_text_layer"
+    assert "without a Unicode mapping" in report.error["message"]

@@ -46,6 +46,9 @@ class PageTable:
 
 # ---------------------------------------------------------------- opening and error records
 
+UNMAPPED_SHARE = 0.2  # above this share of (cid:N) glyphs the text is unreadable
+
+
 def check_pdf_bytes(path: str) -> None:
     """Raise for files that are not a whole PDF, before any PDF library sees them.
 
@@ -204,10 +207,13 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
     try:
         pages_out = []
         has_text = has_images = False
+        n_chars = n_unmapped = 0
         for page in pdf.pages:
             try:
                 chars = page.chars
                 has_text = has_text or any(c["text"].strip() for c in chars)
+                n_chars += len(chars)
+                n_unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
                 has_images = has_images or bool(page.images)
                 if not chars:
                     pages_out.append((page.page_number, [], []))
@@ -232,6 +238,10 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
         if has_images:
             raise ReportError(path, NO_TEXT_LAYER, "scanned PDF without a text layer; OCR is not supported yet")
         raise ReportError(path, NO_TEXT_LAYER, "PDF without a text layer (no text and no images)")
+    if n_chars and n_unmapped / n_chars > UNMAPPED_SHARE:
+        raise ReportError(path, NO_TEXT_LAYER,
+                          f"the text layer cannot be read: {n_unmapped} of {n_chars} characters use fonts without a "
+                          "Unicode mapping (shown as (cid:N)); OCR is not supported yet")
     return assemble(path, page_count, pages_out)
 
 
