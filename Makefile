@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(VENV)/bin/ogi run data/raw --out data/processed
+	$(VENV)/bin/ogi ingest data/raw --out data/processed --summary
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -1,4 +1,9 @@
-"""Command line: ``ogi parse PATH... [--json]`` and ``ogi run RAW_DIR --out DIR``.
+"""Command line.
+
+``ogi parse PATH... [--json]``   one record per file (``--json``: output contract 1)
+``ogi ingest [RAW_DIR] [--out DIR] [--workers N] [--engine local|dask --scheduler ADDR]``
+``ogi query "SQL" [--db FILE] [--format table|csv|json]``
+``ogi export --xlsx FILE [--db FILE]``
 
 Exit status of ``ogi parse``: 0 when every file was read (``ok`` or ``partial``), 1 when any
 file has status ``error``, 2 on bad usage. A bad input file never gives a traceback.
@@ -12,7 +17,8 @@ import sys
 from pathlib import Path
 
 from .report import ERROR, parse_file, report_summary
-from .store import discover_reports, write_outputs
+
+DEFAULT_OUT = "data/processed"
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -28,20 +34,95 @@ def _parse(args: argparse.Namespace) -> int:
     return status
 
 
-def _run(args: argparse.Namespace) -> int:
+def _ingest(args: argparse.Namespace) -> int:
+    from .corpus import ingest
+    from .overrides import OverrideError
+
     raw = Path(args.raw_dir)
     if not raw.is_dir():
-        print(f"ogi run: {raw} is not a folder", file=sys.stderr)
+        print(f"ogi ingest: {raw} is not a folder", file=sys.stderr)
         return 2
-    reports = []
-    for path in discover_reports(raw):
-        report = parse_file(path)
-        print(report_summary(report), flush=True)
-        reports.append(report)
-    written = write_outputs(reports, Path(args.out), raw)
-    counts = {s: sum(r.status == s for r in reports) for s in ("ok", "partial", "error")}
-    print(f"{len(reports)} files: {counts['ok']} ok, {counts['partial']} partial, {counts['error']} error; "
-          f"wrote {', '.join(str(p) for p in written)}")
+
+    def announce(payload: dict) -> None:
+        if args.verbose:
+            print(_payload_line(payload), flush=True)
+
+    try:
+        summary = ingest(raw, Path(args.out), workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                         progress=False if args.no_progress else None, overrides=args.overrides, on_file=announce)
+    except OverrideError as exc:
+        print(f"ogi ingest: {exc}", file=sys.stderr)
+        return 2
+    if args.summary and not summary.up_to_date:
+        _print_reports(Path(args.out))
+    print(summary.line())
+    return 0
+
+
+def _payload_line(payload: dict) -> str:
+    if payload["status"] == ERROR:
+        return f"{payload['path']}: error ({payload['error']['type']}): {payload['error']['message']}"
+    meta = payload["meta"]
+    failed = sum(1 for c in payload["checks"] if c[2] == "fail")
+    return (f"{payload['path']}: {payload['status']} | {meta.get('agency_name') or '?'} | {meta.get('report_year') or '?'}"
+            f" | {meta.get('template') or '?'} | failed checks: {failed} | warnings: {len(payload['warnings'])}")
+
+
+def _print_reports(out: Path) -> None:
+    """One line per input file: kept report, duplicate or error."""
+    import duckdb
+
+    con = duckdb.connect(str(out / "ogi.duckdb"), read_only=True)
+    try:
+        rows = con.execute("""
+            SELECT file, status || ' | ' || coalesce(agency_name, '?') || ' | ' || coalesce(CAST(report_year AS VARCHAR), '?')
+                   || ' | ' || coalesce(template, '?') || ' | ' || n_values || '/' || n_keys || ' values | failed checks: '
+                   || n_failed_checks || ' | warnings: ' || n_warnings FROM reports
+            UNION ALL SELECT file, 'duplicate of ' || kept_file || ' (' || reason || ')' FROM duplicates
+            UNION ALL SELECT file, 'error (' || error_type || '): ' || message FROM errors
+            ORDER BY 1""").fetchall()
+    finally:
+        con.close()
+    for file, text in rows:
+        print(f"{file}: {text}")
+
+
+def _query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    db = Path(args.db)
+    if not db.exists():
+        print(f"ogi query: {db} does not exist; run `ogi ingest` first", file=sys.stderr)
+        return 2
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        frame = con.execute(args.sql).df()
+    except duckdb.Error as exc:
+        print(f"ogi query: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 200):
+            print(frame.to_string(index=False))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_xlsx
+
+    db = Path(args.db)
+    if not db.exists():
+        print(f"ogi export: {db} does not exist; run `ogi ingest` first", file=sys.stderr)
+        return 2
+    path = export_xlsx(db, Path(args.xlsx))
+    print(f"wrote {path}")
     return 0
 
 
@@ -52,10 +133,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print JSON Lines (output contract 1)")
     p.set_defaults(func=_parse)
-    r = sub.add_parser("run", help="parse every report under RAW_DIR and write tables to --out")
-    r.add_argument("raw_dir", nargs="?", default="data/raw", metavar="RAW_DIR")
-    r.add_argument("--out", default="data/processed")
-    r.set_defaults(func=_run)
+    for name in ("ingest", "run"):
+        r = sub.add_parser(name, help="turn a folder of reports into Parquet tables and a DuckDB database"
+                           + (" (alias of ingest)" if name == "run" else ""))
+        r.add_argument("raw_dir", nargs="?", default="data/raw", metavar="RAW_DIR")
+        r.add_argument("--out", default=DEFAULT_OUT)
+        r.add_argument("--workers", type=int, default=None, help="parse processes (default: one per core)")
+        r.add_argument("--engine", choices=("local", "dask"), default="local")
+        r.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask")
+        r.add_argument("--overrides", default=None, help="corrections file (default: overrides.csv beside RAW_DIR)")
+        r.add_argument("--no-progress", action="store_true", help="no progress bar")
+        r.add_argument("--summary", action="store_true", help="print one line per input file at the end")
+        r.add_argument("--verbose", action="store_true", help="print one line per file as it is parsed")
+        r.set_defaults(func=_ingest)
+    q = sub.add_parser("query", help="run SQL against the DuckDB database")
+    q.add_argument("sql")
+    q.add_argument("--db", default=f"{DEFAULT_OUT}/ogi.duckdb")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.set_defaults(func=_query)
+    e = sub.add_parser("export", help="write a formatted Excel workbook")
+    e.add_argument("--xlsx", required=True, metavar="FILE")
+    e.add_argument("--db", default=f"{DEFAULT_OUT}/ogi.duckdb")
+    e.set_defaults(func=_export)
     return parser
 
 

@@ -124,7 +124,7 @@ TABLES: tuple[OutputTable, ...] = (
         _c("report_year", INT, "报告年度", "year checked"),
         REPORT_ID,
         _c("prev_report_id", STRING, "上年报告编号", "the previous year's report"),
-        _c("id", STRING, "校验", "X-CARRY, X-INFORCE, X-ITEMS"),
+        _c("id", STRING, "校验", "X-CARRY, X-INFORCE, X-ITEMS; X-DUP when a year has two reports"),
         _c("scope", STRING, "范围", "column or row checked"),
         _c("status", STRING, "结果", "pass, fail or skip"),
         _c("detail", STRING, "算式", "the numbers"),

@@ -1,98 +1,148 @@
-"""Write parsed reports to ``data/processed``: Parquet tables and a JSON Lines record per report.
+"""Write the corpus tables: Parquet files and one DuckDB database, each written atomically.
 
-Every file written appears whole or not at all (written to a temporary name, then renamed),
-so an interrupted run never leaves a half-written table; re-running replaces the outputs.
+Columns and types come from :mod:`helpers.outputs`. The wide tables (``active_disclosure``,
+``applications``, ``review_litigation``) are derived from ``cells`` inside DuckDB and exported
+to Parquet too, so both stores always hold the same rows.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from .report import PARSER_VERSION, Report
+from . import outputs, schema
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
+DB_NAME = "ogi.duckdb"
+BASE_TABLES = ("reports", "cells", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
+               "overrides_applied", "fields")
+WIDE_TABLES = ("active_disclosure", "applications", "review_litigation")
+_ARROW = {outputs.STRING: pa.string(), outputs.INT: pa.int64(), outputs.FLOAT: pa.float64(),
+          outputs.BOOL: pa.bool_(), outputs.DATE: pa.string()}
 
 
 def discover_reports(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` (nested folders too) except the manifest and read-me files."""
-    return sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.name.lower() not in IGNORED_NAMES
-                  and not p.name.startswith("."))
+    """Every file under ``raw_dir`` (nested folders too) except the manifest, read-me and hidden files."""
+    return sorted(p for p in Path(raw_dir).rglob("*") if p.is_file() and p.name.lower() not in IGNORED_NAMES
+                  and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts))
 
 
-def _atomic_write(path: Path, write) -> Path:
+def arrow_schema(name: str) -> pa.Schema:
+    return pa.schema([(c.name, _ARROW[c.dtype]) for c in outputs.table(name).columns])
+
+
+def _temp_path(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
+    return tmp
+
+
+def _replace(tmp: str, path: Path) -> None:
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    tmp = _temp_path(path)
     try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        pq.write_table(table, tmp, compression="zstd")
+        _replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
 
 
-def _relative(path: str, raw_dir: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(raw_dir.resolve()).as_posix()
-    except ValueError:
-        return path
+def _rows_table(name: str, rows: list[dict]) -> pa.Table:
+    columns = outputs.table(name).column_names
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=arrow_schema(name))
 
 
-def tables_from_reports(reports: list[Report], raw_dir: Path) -> dict[str, pd.DataFrame]:
-    """The tidy tables: reports, cells, checks, warnings, errors."""
-    report_rows, cells, checks, warnings, errors = [], [], [], [], []
+def _cells_table(reports: list[dict]) -> pa.Table:
+    """``cells`` from each report's compact cell list, one Arrow batch per report."""
+    fields = {f.key: f for f in schema.all_fields()}
+    target = arrow_schema("cells")
+    batches = []
     for report in reports:
-        file = _relative(report.path, raw_dir)
-        if report.error is not None:
-            errors.append({"file": file, "sha256": report.sha256, "input_format": report.input_format,
-                           "stage": "parse", "error_type": report.error["type"], "message": report.error["message"]})
-            continue
-        meta = report.meta
-        report_rows.append({
-            "report_id": report.sha256, "file": file, "input_format": report.input_format, "status": report.status,
-            "agency_name": meta.get("agency_name"), "report_year": meta.get("report_year"),
-            "template": meta.get("template"), "published_date": meta.get("published_date"),
-            "n_values": sum(v is not None for v in report.values.values()), "n_keys": len(report.values),
-            "n_failed_checks": len(report.failed_checks()), "n_warnings": len(report.warnings),
-            "parser_version": PARSER_VERSION,
-        })
-        frame = report.cells
-        frame.insert(0, "report_id", report.sha256)
-        cells.append(frame)
-        check_frame = report.checks
-        check_frame.insert(0, "report_id", report.sha256)
-        checks.append(check_frame)
-        warnings.extend({"report_id": report.sha256, "file": file, "message": w} for w in report.warnings)
-    report_frame = pd.DataFrame(report_rows)
-    if not report_frame.empty:
-        report_frame["report_year"] = report_frame["report_year"].astype("Int64")
-    return {
-        "reports": report_frame,
-        "cells": pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(),
-        "checks": pd.concat(checks, ignore_index=True) if checks else pd.DataFrame(),
-        "warnings": pd.DataFrame(warnings, columns=["report_id", "file", "message"]),
-        "errors": pd.DataFrame(errors, columns=["file", "sha256", "input_format", "stage", "error_type", "message"]),
-    }
+        cols: dict[str, list] = {c: [] for c in target.names}
+        changed = report["changed"]
+        for key, value, raw, label, unit, page, line in report["cells"]:
+            f = fields[key]
+            override = changed.get(key)
+            cols["report_id"].append(report["report_id"])
+            cols["key"].append(key)
+            cols["table"].append(f.table)
+            cols["subtable"].append(f.subtable)
+            cols["row"].append(f.row)
+            cols["column"].append(f.column)
+            shown = override["value"] if override is not None else value
+            cols["value"].append(None if shown is None else float(shown))
+            cols["raw_text"].append(raw)
+            cols["printed_label"].append(label or None)
+            cols["unit"].append(unit or f.unit)
+            cols["page"].append(page)
+            cols["line"].append(line)
+            cols["overridden"].append(override is not None)
+            cols["original_value"].append(None if override is None or value is None else float(value))
+        batches.append(pa.RecordBatch.from_pydict(cols, schema=target))
+    return pa.Table.from_batches(batches, schema=target)
 
 
-def write_outputs(reports: list[Report], out_dir: Path, raw_dir: Path) -> list[Path]:
-    written = []
-    for name, frame in tables_from_reports(reports, raw_dir).items():
-        written.append(_atomic_write(out_dir / f"{name}.parquet", lambda tmp, f=frame: f.to_parquet(tmp, index=False)))
+def _wide_sql(name: str) -> str:
+    """SELECT that pivots ``cells`` into one of the wide tables, rows in printed order."""
+    columns = [c.name for c in outputs.table(name).columns if c.name not in ("report_id", "subtable", "row")]
+    pivots = ", ".join(f"max(value) FILTER (WHERE \"column\" = '{c}') AS \"{c}\"" for c in columns)
+    if name == "review_litigation":
+        return f"SELECT report_id, {pivots} FROM cells WHERE \"table\" = 't3' GROUP BY report_id ORDER BY report_id"
+    if name == "applications":
+        order = [r.key for r in schema.T2_ROWS_2019 if not r.is_group] + list(schema.T2_OTHER_2021)
+        order_list = "[" + ", ".join(f"'{r}'" for r in order) + "]"
+        return (f"SELECT report_id, \"row\", {pivots} FROM cells WHERE \"table\" = 't2' GROUP BY report_id, \"row\" "
+                f"ORDER BY report_id, list_position({order_list}, \"row\")")
+    subs = [s.key for s in schema.T1_2019]
+    rows = list(dict.fromkeys(r.key for t in schema.TEMPLATES for s in schema.T1_BY_TEMPLATE[t] for r in s.rows))
+    sub_list = "[" + ", ".join(f"'{s}'" for s in subs) + "]"
+    row_list = "[" + ", ".join(f"'{r}'" for r in rows) + "]"
+    return (f"SELECT report_id, subtable, \"row\", {pivots} FROM cells WHERE \"table\" = 't1' "
+            f"GROUP BY report_id, subtable, \"row\" "
+            f"ORDER BY report_id, list_position({sub_list}, subtable), list_position({row_list}, \"row\")")
 
-    def write_jsonl(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            for report in reports:
-                record = report.to_json()
-                record["file"] = _relative(report.path, raw_dir)
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    written.append(_atomic_write(out_dir / "reports.jsonl", write_jsonl))
-    return written
+def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
+    """Write every table to ``out_dir`` as Parquet and into ``ogi.duckdb``; return row counts."""
+    import duckdb
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for name in BASE_TABLES:
+        table = _cells_table(rows["cells"]) if name == "cells" else _rows_table(name, rows[name])
+        _write_parquet(table, out_dir / f"{name}.parquet")
+        counts[name] = table.num_rows
+    db_path = out_dir / DB_NAME
+    tmp_db = _temp_path(db_path)
+    os.unlink(tmp_db)  # duckdb creates the file itself
+    try:
+        con = duckdb.connect(tmp_db)
+        try:
+            for name in BASE_TABLES:
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(out_dir / f"{name}.parquet")])
+            for name in WIDE_TABLES:
+                con.execute(f"CREATE TABLE {name} AS {_wide_sql(name)}")
+                wide = con.sql(f"SELECT * FROM {name}").to_arrow_table()
+                wide = pa.Table.from_batches(wide.to_batches(), schema=arrow_schema(name)) if wide.num_rows else \
+                    arrow_schema(name).empty_table()
+                _write_parquet(wide, out_dir / f"{name}.parquet")
+                counts[name] = wide.num_rows
+        finally:
+            con.close()
+        _replace(tmp_db, db_path)
+    finally:
+        for leftover in (tmp_db, tmp_db + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return counts

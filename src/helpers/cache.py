@@ -1,0 +1,103 @@
+"""The ingest cache: parsed reports keyed by content hash, input format and parser version.
+
+A parse result is stored once per (sha256, input format, parser version), so re-ingesting an
+unchanged corpus parses nothing, a changed or added file is parsed alone, and a parser
+upgrade re-parses everything. A stat index (path → size, mtime, sha256) spares re-hashing
+files that have not been touched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .report import PARSER_VERSION, Report, file_sha256
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def report_payload(report: Report) -> dict:
+    """Everything the corpus tables need from one parse, as plain JSON data."""
+    return {
+        "sha256": report.sha256,
+        "input_format": report.input_format,
+        "status": report.status,
+        "error": report.error,
+        "meta": {k: v for k, v in report.meta.items() if k != "sections"},
+        "values": report.values,
+        "cells": [[c.key, c.value, c.raw, c.label, c.unit, c.page, c.line] for c in report.cell_records],
+        "checks": [[c.id, c.scope, c.status, c.detail, c.blank_as_zero] for c in report.check_records],
+        "warnings": list(report.warnings),
+        "sections": report.sections,
+        "parser_version": PARSER_VERSION,
+    }
+
+
+class Cache:
+    """Parse results and file hashes under ``root`` (``data/processed/.cache``)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.stat_path = self.root / "stat_index.json"
+        try:
+            self._stats: dict[str, list] = json.loads(self.stat_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._stats = {}
+        self._stats_changed = False
+
+    # -- hashes ------------------------------------------------------------------
+    def sha256(self, path: Path) -> str:
+        """The file's sha256, from the stat index when size and mtime are unchanged."""
+        stat = path.stat()
+        key = str(path.resolve())
+        known = self._stats.get(key)
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            return known[2]
+        sha = file_sha256(path)
+        self._stats[key] = [stat.st_size, stat.st_mtime_ns, sha]
+        self._stats_changed = True
+        return sha
+
+    def save_stats(self) -> None:
+        if self._stats_changed:
+            atomic_write_bytes(self.stat_path, json.dumps(self._stats, sort_keys=True).encode("utf-8"))
+            self._stats_changed = False
+
+    # -- parse results -----------------------------------------------------------
+    def result_path(self, sha: str, input_format: str) -> Path:
+        return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}.json.gz"
+
+    def has(self, sha: str, input_format: str) -> bool:
+        return self.result_path(sha, input_format).exists()
+
+    def load(self, sha: str, input_format: str) -> dict:
+        with gzip.open(self.result_path(sha, input_format), "rt", encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def store(self, payload: dict) -> None:
+        data = gzip.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), compresslevel=1, mtime=0)
+        atomic_write_bytes(self.result_path(payload["sha256"], payload["input_format"]), data)
+
+
+def fingerprint(parts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
