@@ -315,7 +315,6 @@ def print_targets(fmt_rows, scale_rows, sizes) -> None:
     for r in scale_rows:
         n = r["n"]
         mems = [m for m in (r["mem"]["tree"], r["mem"]["main"]) if m is not None]
-        peak = r["mem"]["tree"] if r["mem"]["tree"] is not None else None
         if r["first"] and not r["first"]["error"]:
             fs = r["first"]["summary"].get("seconds") or r["first"]["wall"]
             rows.append((f"first full ingest, {n:,} reports", "—", f"{fs:.1f} s", None))
@@ -326,7 +325,7 @@ def print_targets(fmt_rows, scale_rows, sizes) -> None:
                          (a_s < target) if target else None))
         if mems:
             target = TARGETS["peak_memory_10k_mib"] if n >= 10_000 else None
-            shown = peak if peak is not None else max(mems)
+            shown = max(mems)  # the 0.1 s tree sampling can miss a short spike of the main process
             rows.append((f"peak memory, {n:,} reports (process tree)", "< 2 GiB" if target else "—",
                          f"{shown:,.0f} MiB", (shown < target) if target else None))
     if not any(n >= 10_000 for n in sizes):
