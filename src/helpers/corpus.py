@@ -34,7 +34,7 @@ from .crossyear import cross_year_checks
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
 from .report import PARSER_VERSION
-from .store import discover_reports, write_tables
+from .store import cells_batch, discover_reports, write_tables
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
 MANIFEST_NAME = "manifest.json"
@@ -191,6 +191,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
                                    "error_type": "unreadable_file", "message": "cannot open the file"})
             continue
         payload = cache.load(f.sha, f.input_format)
+        payload.pop("sections", None)  # narrative text is not part of the corpus tables
         if f.in_manifest and manifest[f.rel] and manifest[f.rel] != f.sha:
             rows["warnings"].append({"report_id": f.sha, "file": f.rel, "source": "manifest",
                                      "message": f"sha256 differs from sources.csv ({manifest[f.rel][:12]}…): the file changed"})
@@ -234,7 +235,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
                                                     f"{len(diffs)} values: {'; '.join(diffs[:3])}"})
 
     overrides: list[Override] = read_overrides(overrides_path) if overrides_path.exists() else []
-    cells: list[dict] = []
+    cells: list = []  # Arrow batches, one per report
     report_rows = []
     for sha in sorted(kept, key=lambda s: kept[s][0].rel):
         f, payload = kept[sha]
@@ -258,7 +259,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
         rows["warnings"].extend({"report_id": sha, "file": f.rel, "source": "parser", "message": w}
                                 for w in payload["warnings"])
         changed = {c["key"]: c for c in applied}
-        cells.append({"report_id": sha, "cells": payload["cells"], "changed": changed})
+        cells.append(cells_batch(sha, payload.pop("cells"), changed))
         report_rows.append({
             "report_id": sha, "file": f.rel, "input_format": payload["input_format"],
             "agency_name": meta.get("agency_name"), "agency_key": info.agency_key, "province": info.province,

@@ -62,34 +62,38 @@ def _rows_table(name: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=arrow_schema(name))
 
 
-def _cells_table(reports: list[dict]) -> pa.Table:
-    """``cells`` from each report's compact cell list, one Arrow batch per report."""
-    fields = {f.key: f for f in schema.all_fields()}
+_FIELDS: dict = {}
+
+
+def cells_batch(report_id: str, cells: list[list], changed: dict[str, dict]) -> pa.RecordBatch:
+    """One report's ``cells`` rows (compact payload lists) as an Arrow batch.
+
+    ``changed`` maps keys to applied overrides: the cell shows the corrected value and keeps
+    the parsed one in ``original_value``.
+    """
+    if not _FIELDS:
+        _FIELDS.update({f.key: f for f in schema.all_fields()})
     target = arrow_schema("cells")
-    batches = []
-    for report in reports:
-        cols: dict[str, list] = {c: [] for c in target.names}
-        changed = report["changed"]
-        for key, value, raw, label, unit, page, line in report["cells"]:
-            f = fields[key]
-            override = changed.get(key)
-            cols["report_id"].append(report["report_id"])
-            cols["key"].append(key)
-            cols["table"].append(f.table)
-            cols["subtable"].append(f.subtable)
-            cols["row"].append(f.row)
-            cols["column"].append(f.column)
-            shown = override["value"] if override is not None else value
-            cols["value"].append(None if shown is None else float(shown))
-            cols["raw_text"].append(raw)
-            cols["printed_label"].append(label or None)
-            cols["unit"].append(unit or f.unit)
-            cols["page"].append(page)
-            cols["line"].append(line)
-            cols["overridden"].append(override is not None)
-            cols["original_value"].append(None if override is None or value is None else float(value))
-        batches.append(pa.RecordBatch.from_pydict(cols, schema=target))
-    return pa.Table.from_batches(batches, schema=target)
+    cols: dict[str, list] = {c: [] for c in target.names}
+    for key, value, raw, label, unit, page, line in cells:
+        f = _FIELDS[key]
+        override = changed.get(key)
+        shown = override["value"] if override is not None else value
+        cols["report_id"].append(report_id)
+        cols["key"].append(key)
+        cols["table"].append(f.table)
+        cols["subtable"].append(f.subtable)
+        cols["row"].append(f.row)
+        cols["column"].append(f.column)
+        cols["value"].append(None if shown is None else float(shown))
+        cols["raw_text"].append(raw)
+        cols["printed_label"].append(label or None)
+        cols["unit"].append(unit or f.unit)
+        cols["page"].append(page)
+        cols["line"].append(line)
+        cols["overridden"].append(override is not None)
+        cols["original_value"].append(None if override is None or value is None else float(value))
+    return pa.RecordBatch.from_pydict(cols, schema=target)
 
 
 def _wide_sql(name: str) -> str:
@@ -120,7 +124,10 @@ def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for name in BASE_TABLES:
-        table = _cells_table(rows["cells"]) if name == "cells" else _rows_table(name, rows[name])
+        if name == "cells":
+            table = pa.Table.from_batches(rows["cells"], schema=arrow_schema("cells"))
+        else:
+            table = _rows_table(name, rows[name])
         _write_parquet(table, out_dir / f"{name}.parquet")
         counts[name] = table.num_rows
     db_path = out_dir / DB_NAME
