@@ -178,7 +178,7 @@ def _disagreements(a: dict, b: dict) -> list[str]:
 
 def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_dir: Path, overrides_path: Path) -> dict:
     """All output rows, as lists of dicts per table (cells as column batches)."""
-    rows: dict[str, list] = {name: [] for name in ("reports", "checks", "warnings", "errors", "duplicates",
+    rows: dict[str, list] = {name: [] for name in ("reports", "sections", "checks", "warnings", "errors", "duplicates",
                                                     "cross_year_checks", "overrides_applied")}
     present = {f.rel for f in files}
     for rel in sorted(set(manifest) - present):
@@ -191,7 +191,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
                                    "error_type": "unreadable_file", "message": "cannot open the file"})
             continue
         payload = cache.load(f.sha, f.input_format)
-        payload.pop("sections", None)  # narrative text is not part of the corpus tables
+        payload["sections"] = [[key, text] for key, text in (payload.get("sections") or {}).items()]
         if f.in_manifest and manifest[f.rel] and manifest[f.rel] != f.sha:
             rows["warnings"].append({"report_id": f.sha, "file": f.rel, "source": "manifest",
                                      "message": f"sha256 differs from sources.csv ({manifest[f.rel][:12]}…): the file changed"})
@@ -258,6 +258,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
                                "blank_as_zero": c[4]} for c in check_rows)
         rows["warnings"].extend({"report_id": sha, "file": f.rel, "source": "parser", "message": w}
                                 for w in payload["warnings"])
+        rows["sections"].extend({"report_id": sha, "section": key, "text": text} for key, text in payload.pop("sections"))
         changed = {c["key"]: c for c in applied}
         cells.append(cells_batch(sha, payload.pop("cells"), changed))
         report_rows.append({

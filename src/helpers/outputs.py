@@ -88,6 +88,11 @@ TABLES: tuple[OutputTable, ...] = (
         _c("overridden", BOOL, "已更正", "the value comes from data/overrides.csv"),
         _c("original_value", FLOAT, "原值", "the parsed value before an override"),
     )),
+    OutputTable("sections", "正文", "the narrative text of each section of each report", (
+        REPORT_ID,
+        _c("section", STRING, "部分", "s1_overview, s2_active, s3_applications, s4_review_litigation, s5_problems, s6_other"),
+        _c("text", STRING, "正文", "the section's paragraphs (tables left out)"),
+    )),
     OutputTable("checks", "校验", "every identity check of every report", (
         REPORT_ID,
         _c("id", STRING, "校验", "T2-BAL, T2-OUT, T2-ROW, T3-REV, T3-DIR, T3-AFT, DOM"),

@@ -18,7 +18,7 @@ from . import outputs, schema
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
-BASE_TABLES = ("reports", "cells", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
+BASE_TABLES = ("reports", "cells", "sections", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
                "overrides_applied", "fields")
 WIDE_TABLES = ("active_disclosure", "applications", "review_litigation")
 _ARROW = {outputs.STRING: pa.string(), outputs.INT: pa.int64(), outputs.FLOAT: pa.float64(),
