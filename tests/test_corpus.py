@@ -132,8 +132,8 @@ def test_killed_ingest_then_rerun_equals_clean_run(tmp_path, monkeypatch):
     interrupted = tmp_path / "interrupted"
     real_run = engines.run
 
-    def dying(paths, **kwargs):
-        for i, payload in enumerate(real_run(paths, **kwargs)):
+    def dying(paths, cache_root, **kwargs):
+        for i, payload in enumerate(real_run(paths, cache_root, **kwargs)):
             if i == 3:
                 raise KeyboardInterrupt
             yield payload
@@ -143,7 +143,7 @@ def test_killed_ingest_then_rerun_equals_clean_run(tmp_path, monkeypatch):
         ingest(raw, interrupted, workers=1, progress=False)
     monkeypatch.setattr(engines, "run", real_run)
     rerun = ingest(raw, interrupted, workers=1, progress=False)
-    assert rerun.n_cached == 3  # what was parsed before the kill is not parsed again
+    assert rerun.n_cached == 4  # what was parsed (and cached) before the kill is not parsed again
     for name in BASE_TABLES + WIDE_TABLES:
         assert (interrupted / f"{name}.parquet").read_bytes() == (clean / f"{name}.parquet").read_bytes(), name
     assert not [p for p in interrupted.iterdir() if p.name.startswith(".") and p.name != ".cache"]

@@ -63,9 +63,8 @@ def _payload_line(payload: dict) -> str:
     if payload["status"] == ERROR:
         return f"{payload['path']}: error ({payload['error']['type']}): {payload['error']['message']}"
     meta = payload["meta"]
-    failed = sum(1 for c in payload["checks"] if c[2] == "fail")
     return (f"{payload['path']}: {payload['status']} | {meta.get('agency_name') or '?'} | {meta.get('report_year') or '?'}"
-            f" | {meta.get('template') or '?'} | failed checks: {failed} | warnings: {len(payload['warnings'])}")
+            f" | {meta.get('template') or '?'} | failed checks: {payload['n_failed_checks']} | warnings: {payload['n_warnings']}")
 
 
 def _print_reports(out: Path) -> None:

@@ -98,7 +98,10 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
     cache = Cache(out_dir / ".cache")
     manifest = read_manifest(raw_dir)
     files: list[_File] = []
+    out_resolved = out_dir.resolve()
     for path in discover_reports(raw_dir):
+        if out_resolved in path.resolve().parents:  # outputs written inside the raw folder are not inputs
+            continue
         rel = path.relative_to(raw_dir).as_posix()
         try:
             sha = cache.sha256(path)
@@ -127,13 +130,11 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
     summary.n_parsed = len(todo)
     summary.n_cached = len({(f.sha, f.input_format) for f in files if f.sha is not None}) - len(todo)
     with _progress(len(todo), progress) as bar:
-        for payload in engines.run(list(todo.values()), engine=engine, workers=workers, scheduler=scheduler):
-            payload.pop("path", None)
-            if payload.get("sha256"):
-                cache.store(payload)
+        for brief in engines.run(list(todo.values()), str(cache.root), engine=engine, workers=workers,
+                                 scheduler=scheduler):
             bar.update(1)
             if on_file is not None:
-                on_file(payload)
+                on_file(brief)
 
     tables = _assemble(files, cache, manifest, raw_dir, overrides_path)
     counts = write_tables(tables, out_dir)
@@ -256,6 +257,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
         n_failed = sum(1 for c in check_rows if c[2] == "fail")
         rows["checks"].extend({"report_id": sha, "id": c[0], "scope": c[1], "status": c[2], "detail": c[3],
                                "blank_as_zero": c[4]} for c in check_rows)
+        del payload["checks"]
         rows["warnings"].extend({"report_id": sha, "file": f.rel, "source": "parser", "message": w}
                                 for w in payload["warnings"])
         rows["sections"].extend({"report_id": sha, "section": key, "text": text} for key, text in payload.pop("sections"))
@@ -268,7 +270,7 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
             "agency_type": info.agency_type, "report_year": meta.get("report_year"), "template": meta.get("template"),
             "published_date": meta.get("published_date"), "status": payload["status"],
             "n_values": sum(v is not None for v in values.values()), "n_keys": len(values),
-            "n_failed_checks": n_failed, "n_warnings": len(payload["warnings"]), "n_overrides": len(applied),
+            "n_failed_checks": n_failed, "n_warnings": len(payload.pop("warnings")), "n_overrides": len(applied),
             "in_manifest": f.in_manifest, "parser_version": payload["parser_version"],
         })
         payload["values"] = values

@@ -8,13 +8,17 @@ the tables, so the outputs do not depend on the engine.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
 
-from .cache import report_payload
+from .cache import Cache, report_payload
 from .report import parse_file
 
 ENGINES = ("local", "dask")
+BATCH = 16  # files per task: fewer round trips to the pool
+IN_FLIGHT = 2  # tasks queued per worker: keeps every core busy without holding results
 
 
 def parse_payload(path: str) -> dict:
@@ -24,40 +28,84 @@ def parse_payload(path: str) -> dict:
     return payload
 
 
+def brief(payload: dict) -> dict:
+    """What the caller needs while parsing goes on: status, meta, counts (not the cells)."""
+    return {
+        "path": payload["path"], "sha256": payload["sha256"], "input_format": payload["input_format"],
+        "status": payload["status"], "error": payload["error"], "meta": payload["meta"],
+        "n_failed_checks": sum(1 for c in payload["checks"] if c[2] == "fail"),
+        "n_warnings": len(payload["warnings"]),
+    }
+
+
+def parse_to_cache(paths: list[str], cache_root: str) -> list[dict]:
+    """Parse a batch of files and store each payload in the cache (runs in a worker process).
+
+    Workers write the cache themselves so that the large payloads never travel back to the
+    parent: it receives only :func:`brief` records.
+    """
+    cache = Cache(Path(cache_root))
+    out = []
+    for path in paths:
+        payload = parse_payload(path)
+        if payload.get("sha256"):
+            cache.store(payload)
+        out.append(brief(payload))
+    return out
+
+
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_local(paths: list[str], workers: int | None = None) -> Iterator[dict]:
-    """Parse in a process pool (or in this process when one worker is asked for)."""
+def _batches(paths: list[str], size: int) -> list[list[str]]:
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
+
+
+def run_local(paths: list[str], cache_root: str, workers: int | None = None) -> Iterator[dict]:
+    """Parse in a process pool (in this process when one worker is asked for); yield briefs."""
     workers = workers or default_workers()
     if workers == 1 or len(paths) <= 1:
         for path in paths:
-            yield parse_payload(path)
+            yield from parse_to_cache([path], cache_root)
         return
+    size = max(1, min(BATCH, len(paths) // (workers * 4) or 1))
+    pending = deque(_batches(paths, size))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(parse_payload, path) for path in paths]
-        for future in as_completed(futures):
-            yield future.result()
+        running = set()
+        while pending or running:
+            while pending and len(running) < workers * IN_FLIGHT:
+                running.add(pool.submit(parse_to_cache, pending.popleft(), cache_root))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield from future.result()
 
 
-def run_dask(paths: list[str], scheduler: str | None) -> Iterator[dict]:
-    """Parse on a Dask cluster (``scheduler`` is its address, e.g. ``tcp://10.0.0.5:8786``)."""
+def run_dask(paths: list[str], cache_root: str, scheduler: str | None) -> Iterator[dict]:
+    """Parse on a Dask cluster (``scheduler`` is its address, e.g. ``tcp://10.0.0.5:8786``).
+
+    Workers may not share this machine's disk, so payloads come back and are cached here.
+    """
     from distributed import Client, as_completed as dask_completed
 
+    cache = Cache(Path(cache_root))
     client = Client(scheduler) if scheduler else Client(processes=False)
     try:
         futures = client.map(parse_payload, paths, pure=False)
         for future in dask_completed(futures):
-            yield future.result()
+            payload = future.result()
             future.release()
+            if payload.get("sha256"):
+                cache.store(payload)
+            yield brief(payload)
     finally:
         client.close()
 
 
-def run(paths: list[str], engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> Iterator[dict]:
+def run(paths: list[str], cache_root: str, engine: str = "local", workers: int | None = None,
+        scheduler: str | None = None) -> Iterator[dict]:
     if engine == "local":
-        return run_local(paths, workers)
+        return run_local(paths, cache_root, workers)
     if engine == "dask":
-        return run_dask(paths, scheduler)
+        return run_dask(paths, cache_root, scheduler)
     raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

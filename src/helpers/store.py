@@ -18,6 +18,7 @@ from . import outputs, schema
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
+DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this while building the database
 BASE_TABLES = ("reports", "cells", "sections", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
                "overrides_applied", "fields")
 WIDE_TABLES = ("active_disclosure", "applications", "review_litigation")
@@ -58,8 +59,10 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def _rows_table(name: str, rows: list[dict]) -> pa.Table:
-    columns = outputs.table(name).column_names
-    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=arrow_schema(name))
+    """Column by column, without copying the row dicts."""
+    target = arrow_schema(name)
+    return pa.table({c: pa.array([r.get(c) for r in rows], type=target.field(c).type) for c in target.names},
+                    schema=target)
 
 
 _FIELDS: dict = {}
@@ -125,16 +128,17 @@ def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for name in BASE_TABLES:
         if name == "cells":
-            table = pa.Table.from_batches(rows["cells"], schema=arrow_schema("cells"))
+            table = pa.Table.from_batches(rows.pop("cells"), schema=arrow_schema("cells"))
         else:
-            table = _rows_table(name, rows[name])
+            table = _rows_table(name, rows.pop(name))
         _write_parquet(table, out_dir / f"{name}.parquet")
         counts[name] = table.num_rows
+        del table  # one table in memory at a time
     db_path = out_dir / DB_NAME
     tmp_db = _temp_path(db_path)
     os.unlink(tmp_db)  # duckdb creates the file itself
     try:
-        con = duckdb.connect(tmp_db)
+        con = duckdb.connect(tmp_db, config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
         try:
             for name in BASE_TABLES:
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(out_dir / f"{name}.parquet")])
