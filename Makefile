@@ -4,16 +4,19 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+OGI := $(VENV)/bin/ogi
 STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench clean distclean
+.PHONY: help run ingest notebooks export test bench lab clean distclean
 
 help:
-	@echo "make run        parse every report under data/raw into data/processed"
-	@echo "make test       run the test suite"
-	@echo "make bench      run the benchmarks (text reader, PDF backends)"
-	@echo "make clean      remove generated data and caches"
+	@echo "make run        ingest data/raw, execute the notebooks into reports/, write the Excel workbook"
+	@echo "make test       run the test suite (it executes the notebooks too)"
+	@echo "make lab        open JupyterLab on notebooks/ with the project's kernel"
+	@echo "make bench      run the benchmarks (text reader, PDF backends; see benchmarks/ for the ingest one)"
+	@echo "make clean      remove generated data, reports and caches"
 	@echo "make distclean  clean, and remove $(VENV)"
 
 # Reinstalls whenever pyproject.toml (the one dependency list) changes.
@@ -23,8 +26,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -e '.[dev]'
 	touch $@
 
-run: $(STAMP)
-	$(VENV)/bin/ogi ingest data/raw --out data/processed --summary
+run: ingest notebooks export
+
+ingest: $(STAMP)
+	$(OGI) ingest data/raw --out data/processed --summary
+
+notebooks: ingest
+	$(OGI) notebooks --out reports --processed data/processed
+
+export: ingest
+	$(OGI) export --xlsx reports/ogi-briefing.xlsx --db data/processed/ogi.duckdb
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -33,8 +44,17 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_text_reader.py
 	$(PY) benchmarks/bench_pdf_backends.py
 
+$(LAB_STAMP): $(STAMP)
+	$(PY) -m pip install -e '.[dev,lab]'
+	$(PY) -m ipykernel install --sys-prefix --name ogi-workbook --display-name "OGI Workbook"
+	touch $@
+
+lab: $(LAB_STAMP) ingest
+	$(VENV)/bin/jupyter lab notebooks/
+
 clean:
 	find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf reports
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 	rm -rf .pytest_cache .hypothesis .ruff_cache build dist src/*.egg-info
 

@@ -15,7 +15,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import schema
 from .report import PARSER_VERSION, Report, file_sha256
+
+SUMMARY_FIELDS = ("sha256", "input_format", "status", "error", "meta", "values", "parser_version")
+# one string object per key for every report's values (keeps long-lived memory compact)
+_KEYS = {f.key: f.key for f in schema.all_fields()}
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -83,16 +88,30 @@ class Cache:
     def result_path(self, sha: str, input_format: str) -> Path:
         return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}.json.gz"
 
+    def summary_path(self, sha: str, input_format: str) -> Path:
+        return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}.summary.json"
+
     def has(self, sha: str, input_format: str) -> bool:
-        return self.result_path(sha, input_format).exists()
+        return self.summary_path(sha, input_format).exists() and self.result_path(sha, input_format).exists()
 
     def load(self, sha: str, input_format: str) -> dict:
         with gzip.open(self.result_path(sha, input_format), "rt", encoding="utf-8") as handle:
             return json.load(handle)
 
+    def load_summary(self, sha: str, input_format: str) -> dict:
+        """Status, metadata and values only: what deciding which reports to keep needs."""
+        summary = json.loads(self.summary_path(sha, input_format).read_text(encoding="utf-8"))
+        summary["values"] = {_KEYS.get(k, k): v for k, v in summary["values"].items()}
+        return summary
+
     def store(self, payload: dict) -> None:
         data = gzip.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"), compresslevel=1, mtime=0)
         atomic_write_bytes(self.result_path(payload["sha256"], payload["input_format"]), data)
+        summary = {k: payload[k] for k in SUMMARY_FIELDS}
+        summary["n_warnings"] = len(payload["warnings"])
+        # the summary is written last: its presence means both files are complete
+        atomic_write_bytes(self.summary_path(payload["sha256"], payload["input_format"]),
+                           json.dumps(summary, ensure_ascii=False).encode("utf-8"))
 
 
 def fingerprint(parts: list[str]) -> str:

@@ -174,7 +174,7 @@ _T3_GROUP_EN = {"review": "Administrative review", "lit_direct": "Lawsuit, direc
                 "lit_after_review": "Lawsuit after review"}
 
 # Axis labels for the columns charts are usually drawn against.
-_COLUMN_ZH = {c.name: c.label_zh for c in outputs.table("reports").columns}
+_COLUMN_ZH = {c.name: c.label_zh for c in outputs.table("reports").columns} | {"agency_label": "机关"}
 
 _TEXT = {
     "outcome_mix": ("依申请公开办理结果构成", "Outcomes of disclosure requests"),
@@ -184,6 +184,8 @@ _TEXT = {
     "review_litigation": ("政府信息公开行政复议、行政诉讼结果", "Administrative review and litigation outcomes"),
     "trend": ("{y}变化趋势", "{y} over time"),
     "ranking": ("{value}排名", "{value}: ranking"),
+    "coverage": ("报告覆盖情况（机关 × 年度）", "Reports by agency and year"),
+    "agency": ("机关", "Agency"),
 }
 
 
@@ -335,6 +337,31 @@ def trend(frame: pd.DataFrame, x: str = "report_year", *, y: str, by: str | None
         ax.set_title(title or _text("trend", lang, y=y_name))
         if by is not None:
             ax.legend(title=_axis_label(by, lang), loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def coverage_heatmap(matrix: pd.DataFrame, lang: str = "zh", title: str | None = None) -> Figure:
+    """Agency × year grid of report counts (``views.coverage_matrix``); empty cells are years without a report.
+
+    >>> m = pd.DataFrame([[1, 0], [1, 1]], index=["甲局", "乙局"], columns=[2020, 2021])
+    >>> [t.get_text() for t in coverage_heatmap(m).axes[0].get_yticklabels()]
+    ['甲局', '乙局']
+    """
+    _check_lang(lang)
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(height=max(3.0, 0.35 * len(matrix) + 1.8))
+        ax = fig.add_subplot()
+        values = matrix.to_numpy(dtype=float)
+        ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=max(1.0, float(values.max(initial=1))))
+        for (row, col), count in pd.DataFrame(values).stack().items():
+            if count:
+                ax.text(col, row, f"{count:.0f}", ha="center", va="center", fontsize=9, color="white")
+        ax.set_xticks(range(len(matrix.columns)), [str(c) for c in matrix.columns])
+        ax.set_yticks(range(len(matrix.index)), [str(i) for i in matrix.index])
+        ax.grid(False)
+        ax.set_xlabel(label("report_year", lang))
+        ax.set_ylabel(_text("agency", lang))
+        ax.set_title(title or _text("coverage", lang))
     return fig
 
 

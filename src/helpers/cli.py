@@ -4,6 +4,7 @@
 ``ogi ingest [RAW_DIR] [--out DIR] [--workers N] [--engine local|dask --scheduler ADDR]``
 ``ogi query "SQL" [--db FILE] [--format table|csv|json]``
 ``ogi export --xlsx FILE [--db FILE]``
+``ogi notebooks [--out reports]``        execute the notebooks headless
 
 Exit status of ``ogi parse``: 0 when every file was read (``ok`` or ``partial``), 1 when any
 file has status ``error``, 2 on bad usage. A bad input file never gives a traceback.
@@ -125,6 +126,22 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notebooks(args: argparse.Namespace) -> int:
+    from .notebooks import NotebookError, run_notebooks
+
+    if not (Path(args.processed) / "reports.parquet").exists():
+        print(f"ogi notebooks: no tables in {args.processed}; run `ogi ingest` first", file=sys.stderr)
+        return 2
+    try:
+        written = run_notebooks(args.notebooks, args.out, args.processed)
+    except NotebookError as exc:
+        print(f"ogi notebooks: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description="Government information disclosure annual reports → tidy tables")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--xlsx", required=True, metavar="FILE")
     e.add_argument("--db", default=f"{DEFAULT_OUT}/ogi.duckdb")
     e.set_defaults(func=_export)
+    n = sub.add_parser("notebooks", help="execute the numbered notebooks headless into reports/ (notebooks and HTML)")
+    n.add_argument("--notebooks", default="notebooks")
+    n.add_argument("--out", default="reports")
+    n.add_argument("--processed", default=DEFAULT_OUT)
+    n.set_defaults(func=_notebooks)
     return parser
 
 

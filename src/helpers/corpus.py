@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from . import engines, schema
 from .agency import describe_agency
 from .cache import Cache, atomic_write_bytes, fingerprint
@@ -34,7 +36,7 @@ from .crossyear import cross_year_checks
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
 from .report import PARSER_VERSION
-from .store import cells_batch, discover_reports, write_tables
+from .store import Columns, cells_batch, discover_reports, rows_batch, write_tables
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
 MANIFEST_NAME = "manifest.json"
@@ -178,43 +180,64 @@ def _disagreements(a: dict, b: dict) -> list[str]:
 
 
 def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_dir: Path, overrides_path: Path) -> dict:
-    """All output rows, as lists of dicts per table (cells as column batches)."""
-    rows: dict[str, list] = {name: [] for name in ("reports", "sections", "checks", "warnings", "errors", "duplicates",
-                                                    "cross_year_checks", "overrides_applied")}
+    """All output rows. Two passes over the cache: the small summaries decide which reports are
+    kept; then each kept report's full result is loaded once and turned into Arrow batches, so
+    that memory holds compact columns rather than millions of Python objects."""
+    rows: dict = {name: [] for name in ("reports", "errors", "duplicates", "cross_year_checks", "overrides_applied",
+                                        "cells", "sections", "checks")}
+    rows["warnings"] = Columns("warnings")
     present = {f.rel for f in files}
     for rel in sorted(set(manifest) - present):
-        rows["warnings"].append({"report_id": None, "file": rel, "source": "manifest",
-                                 "message": "listed in sources.csv but the file is missing"})
+        rows["warnings"].add(report_id=None, file=rel, source="manifest",
+                             message="listed in sources.csv but the file is missing")
     kept: dict[str, tuple[_File, dict]] = {}
     for f in files:
         if f.sha is None:
             rows["errors"].append({"file": f.rel, "sha256": None, "input_format": f.input_format, "stage": "read",
                                    "error_type": "unreadable_file", "message": "cannot open the file"})
             continue
-        payload = cache.load(f.sha, f.input_format)
-        payload["sections"] = [[key, text] for key, text in (payload.get("sections") or {}).items()]
+        summary = cache.load_summary(f.sha, f.input_format)
         if f.in_manifest and manifest[f.rel] and manifest[f.rel] != f.sha:
-            rows["warnings"].append({"report_id": f.sha, "file": f.rel, "source": "manifest",
-                                     "message": f"sha256 differs from sources.csv ({manifest[f.rel][:12]}…): the file changed"})
+            rows["warnings"].add(report_id=f.sha, file=f.rel, source="manifest",
+                                 message=f"sha256 differs from sources.csv ({manifest[f.rel][:12]}…): the file changed")
         elif not f.in_manifest and manifest:
-            rows["warnings"].append({"report_id": f.sha, "file": f.rel, "source": "manifest",
-                                     "message": "not listed in sources.csv; ingested anyway"})
-        if payload["status"] == "error":
+            rows["warnings"].add(report_id=f.sha, file=f.rel, source="manifest",
+                                 message="not listed in sources.csv; ingested anyway")
+        if summary["status"] == "error":
             rows["errors"].append({"file": f.rel, "sha256": f.sha, "input_format": f.input_format, "stage": "parse",
-                                   "error_type": payload["error"]["type"], "message": payload["error"]["message"]})
+                                   "error_type": summary["error"]["type"], "message": summary["error"]["message"]})
             continue
         if f.sha in kept:
             rows["duplicates"].append({"file": f.rel, "report_id": f.sha, "kept_report_id": f.sha,
                                        "kept_file": kept[f.sha][0].rel, "reason": "identical bytes",
                                        "values_disagree": False, "n_disagreements": 0, "detail": None})
             continue
-        kept[f.sha] = (f, payload)
+        kept[f.sha] = (f, summary)
+    agencies = {sha: describe_agency(s["meta"].get("agency_name")) for sha, (_, s) in kept.items()}
+    _same_agency_and_year(kept, agencies, rows)
 
-    # the same agency and year in several files or formats
-    agencies = {sha: describe_agency(p["meta"].get("agency_name")) for sha, (_, p) in kept.items()}
+    overrides: list[Override] = read_overrides(overrides_path) if overrides_path.exists() else []
+    for sha in sorted(kept, key=lambda s: kept[s][0].rel):
+        f, summary = kept[sha]
+        _report_rows(sha, f, summary, agencies[sha], cache.load(f.sha, f.input_format), overrides, rows)
+
+    frame = pd.DataFrame(rows["reports"], columns=["report_id", "agency_key", "report_year", "template"])
+    xyear = cross_year_checks(frame, {sha: kept[sha][1]["values"] for sha in kept})
+    rows["cross_year_checks"] = xyear.astype(object).where(xyear.notna(), None).to_dict("records")
+    for rec in rows["cross_year_checks"]:
+        if rec["status"] == "fail":
+            rows["warnings"].add(report_id=rec["report_id"], file=kept[rec["report_id"]][0].rel, source="cross_year",
+                                 message=f"{rec['id']} {rec['scope']} ({rec['report_year'] - 1}→{rec['report_year']}): "
+                                         f"{rec['detail']}")
+    rows["fields"] = schema.data_dictionary()
+    return rows
+
+
+def _same_agency_and_year(kept: dict, agencies: dict, rows: dict) -> None:
+    """Keep one report per agency and year; list the others, flagging disagreeing values."""
     groups: dict[tuple[str, int], list[str]] = {}
-    for sha, (f, p) in kept.items():
-        key, year = agencies[sha].agency_key, p["meta"].get("report_year")
+    for sha, (_, summary) in kept.items():
+        key, year = agencies[sha].agency_key, summary["meta"].get("report_year")
         if key and year:
             groups.setdefault((key, year), []).append(sha)
     for members in groups.values():
@@ -224,70 +247,51 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
         keeper_sha = members[0]
         keeper_file, keeper = kept[keeper_sha]
         for sha in members[1:]:
-            f, payload = kept.pop(sha)
-            diffs = _disagreements(keeper["values"], payload["values"])
+            f, summary = kept.pop(sha)
+            diffs = _disagreements(keeper["values"], summary["values"])
             rows["duplicates"].append({"file": f.rel, "report_id": sha, "kept_report_id": keeper_sha,
                                        "kept_file": keeper_file.rel, "reason": "same agency and year",
                                        "values_disagree": bool(diffs), "n_disagreements": len(diffs),
                                        "detail": "; ".join(diffs[:5]) or None})
             if diffs:
-                rows["warnings"].append({"report_id": keeper_sha, "file": keeper_file.rel, "source": "duplicates",
-                                         "message": f"{f.rel} reports the same agency and year but disagrees on "
-                                                    f"{len(diffs)} values: {'; '.join(diffs[:3])}"})
+                rows["warnings"].add(report_id=keeper_sha, file=keeper_file.rel, source="duplicates",
+                                     message=f"{f.rel} reports the same agency and year but disagrees on "
+                                             f"{len(diffs)} values: {'; '.join(diffs[:3])}")
 
-    overrides: list[Override] = read_overrides(overrides_path) if overrides_path.exists() else []
-    cells: list = []  # Arrow batches, one per report
-    report_rows = []
-    for sha in sorted(kept, key=lambda s: kept[s][0].rel):
-        f, payload = kept[sha]
-        meta = payload["meta"]
-        info = agencies[sha]
-        applied, notes = apply_overrides(overrides, sha, info.agency_key, meta.get("report_year"), payload["values"])
-        values = dict(payload["values"])
-        for change in applied:
-            values[change["key"]] = change["value"]
-            rows["overrides_applied"].append({"report_id": sha, **change})
-        for note in notes:
-            rows["warnings"].append({"report_id": sha, "file": f.rel, "source": "overrides", "message": note})
-        check_rows = payload["checks"]
-        if applied and meta.get("template") in schema.TEMPLATES:
-            printed = sorted({schema.field(c[0]).row for c in payload["cells"] if c[0].startswith("t2.") and c[2] is not None})
-            check_rows = [[c.id, c.scope, c.status, c.detail, c.blank_as_zero]
-                          for c in run_checks(values, meta["template"], printed)]
-        n_failed = sum(1 for c in check_rows if c[2] == "fail")
-        rows["checks"].extend({"report_id": sha, "id": c[0], "scope": c[1], "status": c[2], "detail": c[3],
-                               "blank_as_zero": c[4]} for c in check_rows)
-        del payload["checks"]
-        rows["warnings"].extend({"report_id": sha, "file": f.rel, "source": "parser", "message": w}
-                                for w in payload["warnings"])
-        rows["sections"].extend({"report_id": sha, "section": key, "text": text} for key, text in payload.pop("sections"))
-        changed = {c["key"]: c for c in applied}
-        cells.append(cells_batch(sha, payload.pop("cells"), changed))
-        report_rows.append({
-            "report_id": sha, "file": f.rel, "input_format": payload["input_format"],
-            "agency_name": meta.get("agency_name"), "agency_key": info.agency_key, "province": info.province,
-            "city": info.city, "county": info.county, "agency_level": info.agency_level,
-            "agency_type": info.agency_type, "report_year": meta.get("report_year"), "template": meta.get("template"),
-            "published_date": meta.get("published_date"), "status": payload["status"],
-            "n_values": sum(v is not None for v in values.values()), "n_keys": len(values),
-            "n_failed_checks": n_failed, "n_warnings": len(payload.pop("warnings")), "n_overrides": len(applied),
-            "in_manifest": f.in_manifest, "parser_version": payload["parser_version"],
-        })
-        payload["values"] = values
-    rows["reports"] = report_rows
-    import pandas as pd
 
-    frame = pd.DataFrame(report_rows, columns=["report_id", "agency_key", "report_year", "template"])
-    xyear = cross_year_checks(frame, {sha: kept[sha][1]["values"] for sha in kept})
-    rows["cross_year_checks"] = xyear.astype(object).where(xyear.notna(), None).to_dict("records")
-    for rec in rows["cross_year_checks"]:
-        if rec["status"] == "fail":
-            rows["warnings"].append({"report_id": rec["report_id"], "file": kept[rec["report_id"]][0].rel,
-                                     "source": "cross_year",
-                                     "message": f"{rec['id']} {rec['scope']} ({rec['report_year'] - 1}→{rec['report_year']}): {rec['detail']}"})
-    rows["cells"] = cells
-    rows["fields"] = schema.data_dictionary()
-    return rows
+def _report_rows(sha: str, f: _File, summary: dict, info, payload: dict, overrides: list[Override], rows: dict) -> None:
+    """One kept report's rows in every table (overrides applied, identities re-checked if needed)."""
+    meta = summary["meta"]
+    applied, notes = apply_overrides(overrides, sha, info.agency_key, meta.get("report_year"), summary["values"])
+    values = dict(summary["values"])
+    for change in applied:
+        values[change["key"]] = change["value"]
+        rows["overrides_applied"].append({"report_id": sha, **change})
+    for note in notes:
+        rows["warnings"].add(report_id=sha, file=f.rel, source="overrides", message=note)
+    check_rows = payload["checks"]
+    if applied and meta.get("template") in schema.TEMPLATES:
+        printed = sorted({schema.field(c[0]).row for c in payload["cells"] if c[0].startswith("t2.") and c[2] is not None})
+        check_rows = [[c.id, c.scope, c.status, c.detail, c.blank_as_zero]
+                      for c in run_checks(values, meta["template"], printed)]
+    rows["checks"].append(rows_batch("checks", [{"report_id": sha, "id": c[0], "scope": c[1], "status": c[2],
+                                                 "detail": c[3], "blank_as_zero": c[4]} for c in check_rows]))
+    for warning in payload["warnings"]:
+        rows["warnings"].add(report_id=sha, file=f.rel, source="parser", message=warning)
+    rows["sections"].append(rows_batch("sections", [{"report_id": sha, "section": key, "text": text}
+                                                    for key, text in (payload.get("sections") or {}).items()]))
+    rows["cells"].append(cells_batch(sha, payload["cells"], {c["key"]: c for c in applied}))
+    rows["reports"].append({
+        "report_id": sha, "file": f.rel, "input_format": summary["input_format"],
+        "agency_name": meta.get("agency_name"), "agency_key": info.agency_key, "province": info.province,
+        "city": info.city, "county": info.county, "agency_level": info.agency_level,
+        "agency_type": info.agency_type, "report_year": meta.get("report_year"), "template": meta.get("template"),
+        "published_date": meta.get("published_date"), "status": summary["status"],
+        "n_values": sum(v is not None for v in values.values()), "n_keys": len(values),
+        "n_failed_checks": sum(1 for c in check_rows if c[2] == "fail"), "n_warnings": len(payload["warnings"]),
+        "n_overrides": len(applied), "in_manifest": f.in_manifest, "parser_version": summary["parser_version"],
+    })
+    summary["values"] = values  # cross-year checks use the corrected values
 
 
 __all__ = ["IngestSummary", "ingest", "read_manifest"]

@@ -18,7 +18,7 @@ from . import outputs, schema
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
-DUCKDB_MEMORY = "1GB"  # DuckDB spills to disk beyond this while building the database
+DUCKDB_MEMORY = "512MB"  # DuckDB spills to disk beyond this while building the database
 BASE_TABLES = ("reports", "cells", "sections", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
                "overrides_applied", "fields")
 WIDE_TABLES = ("active_disclosure", "applications", "review_litigation")
@@ -58,11 +58,44 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
             os.unlink(tmp)
 
 
-def _rows_table(name: str, rows: list[dict]) -> pa.Table:
-    """Column by column, without copying the row dicts."""
+class Columns:
+    """Rows of one output table kept as lists per column: far smaller than one dict per row."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.data: dict[str, list] = {c: [] for c in outputs.table(name).column_names}
+
+    def add(self, **values) -> None:
+        for column, items in self.data.items():
+            items.append(values.get(column))
+
+    def extend(self, rows) -> None:
+        for row in rows:
+            self.add(**row)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values())))
+
+    def column(self, name: str) -> list:
+        return self.data[name]
+
+
+def rows_batch(name: str, rows: list[dict]) -> pa.RecordBatch:
+    """A few rows of one output table as an Arrow batch (long-lived rows live in Arrow memory)."""
     target = arrow_schema(name)
-    return pa.table({c: pa.array([r.get(c) for r in rows], type=target.field(c).type) for c in target.names},
-                    schema=target)
+    return pa.RecordBatch.from_pydict({c: [r.get(c) for r in rows] for c in target.names}, schema=target)
+
+
+def _rows_table(name: str, rows) -> pa.Table:
+    """Column by column, from Arrow batches, a :class:`Columns` buffer or a list of row dicts."""
+    target = arrow_schema(name)
+    if rows and isinstance(rows, list) and isinstance(rows[0], pa.RecordBatch):
+        return pa.Table.from_batches(rows, schema=target)
+    if isinstance(rows, Columns):
+        arrays = {c: pa.array(rows.data[c], type=target.field(c).type) for c in target.names}
+    else:
+        arrays = {c: pa.array([r.get(c) for r in rows], type=target.field(c).type) for c in target.names}
+    return pa.table(arrays, schema=target)
 
 
 _FIELDS: dict = {}
