@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -27,6 +28,7 @@ _LEVEL2 = re.compile(rf"^\({_ORDINAL}\)")  # (一)
 _LEVEL3 = re.compile(r"^(\d{1,2})[.、,](?!\d)")  # 1. / 1、
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across rows and reports
 def norm(text: str) -> str:
     """Canonical matching form: NFKC, no whitespace, ASCII punctuation, no markup."""
     text = _BR.sub("", text).replace("**", "")
@@ -42,6 +44,7 @@ def clean_cell(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def split_numbering(text: str) -> tuple[int, str | None, str]:
     """Split a normalised label into (level, ordinal, rest).
 

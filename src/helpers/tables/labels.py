@@ -31,6 +31,7 @@ def label_forms(labels: tuple[str, ...]) -> tuple[LabelForm, ...]:
     return tuple(LabelForm(*split_numbering(label)) for label in labels)
 
 
+@lru_cache(maxsize=1 << 16)
 def score_label(text: str, forms: tuple[LabelForm, ...]) -> float:
     """How well printed ``text`` matches any of a schema label's forms (0 = not at all)."""
     level, number, rest = split_numbering(text)
@@ -86,6 +87,7 @@ def is_t2_header(text: str) -> bool:
     return n in HEADER_TEXTS or any(m in n for m in schema.T2_CORNER_MARKERS)
 
 
+@lru_cache(maxsize=1 << 16)
 def resolve_t2(text: str, context_group: str | None = None, last_key: str | None = None) -> schema.Row | None:
     """The Table 2 row (or group label) that printed ``text`` names, if any."""
     if not norm(text) or is_t2_header(text):
@@ -130,19 +132,21 @@ def t1_column_candidates() -> tuple[tuple[str, str, schema.Column, tuple[LabelFo
     return tuple(out)
 
 
-def resolve_t1_row(text: str) -> list[tuple[str, str, schema.Row]]:
+@lru_cache(maxsize=1 << 14)
+def resolve_t1_row(text: str) -> tuple[tuple[str, str, schema.Row], ...]:
     """Every (template, subtable, row) whose label ``text`` matches best (both formats can tie)."""
     scored = [(score_label(text, forms), t, s, r) for t, s, r, forms in t1_row_candidates()]
     best = max((s[0] for s in scored), default=0.0)
     if best < 0.75:
-        return []
-    return [(t, s, r) for score, t, s, r in scored if score == best]
+        return ()
+    return tuple((t, s, r) for score, t, s, r in scored if score == best)
 
 
-def resolve_t1_column(text: str, subtable: str | None) -> list[tuple[str, str, schema.Column]]:
+@lru_cache(maxsize=1 << 14)
+def resolve_t1_column(text: str, subtable: str | None) -> tuple[tuple[str, str, schema.Column], ...]:
     scored = [(score_label(text, forms), t, s, c) for t, s, c, forms in t1_column_candidates()
               if subtable is None or s == subtable]
     best = max((s[0] for s in scored), default=0.0)
     if best < 0.75:
-        return []
-    return [(t, s, c) for score, t, s, c in scored if score == best]
+        return ()
+    return tuple((t, s, c) for score, t, s, c in scored if score == best)
