@@ -11,30 +11,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from . import schema
+from .fileio import atomic_write_bytes
 from .report import PARSER_VERSION, Report, file_sha256
 
 SUMMARY_FIELDS = ("sha256", "input_format", "status", "error", "meta", "values", "parser_version")
 # one string object per key for every report's values (keeps long-lived memory compact)
 _KEYS = {f.key: f.key for f in schema.all_fields()}
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def report_payload(report: Report) -> dict:

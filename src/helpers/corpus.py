@@ -30,7 +30,8 @@ import pandas as pd
 
 from . import engines, schema
 from .agency import describe_agency
-from .cache import Cache, atomic_write_bytes, fingerprint
+from .cache import Cache, fingerprint
+from .fileio import atomic_write_bytes
 from .checks import run_checks
 from .crossyear import cross_year_checks
 from .overrides import Override, apply_overrides, read_overrides

@@ -24,9 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +37,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from . import outputs
+from .fileio import atomic_path
 
 COVER_TITLE = "OGI Workbook 数据导出"
 COVER_SHEET = "封面"
@@ -433,14 +432,6 @@ def _write_cover(ws, db_name: str, selected: Sequence[outputs.OutputTable], pres
 
 
 def _save_atomically(workbook: Workbook, out_path: Path) -> Path:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(out_path) as tmp:
         workbook.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return out_path

@@ -7,14 +7,13 @@ to Parquet too, so both stores always hold the same rows.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import outputs, schema
+from .fileio import atomic_path
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
@@ -36,26 +35,9 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.schema([(c.name, _ARROW[c.dtype]) for c in outputs.table(name).columns])
 
 
-def _temp_path(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    return tmp
-
-
-def _replace(tmp: str, path: Path) -> None:
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def _write_parquet(table: pa.Table, path: Path) -> None:
-    tmp = _temp_path(path)
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        _replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 class Columns:
@@ -167,10 +149,7 @@ def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
         _write_parquet(table, out_dir / f"{name}.parquet")
         counts[name] = table.num_rows
         del table  # one table in memory at a time
-    db_path = out_dir / DB_NAME
-    tmp_db = _temp_path(db_path)
-    os.unlink(tmp_db)  # duckdb creates the file itself
-    try:
+    with atomic_path(out_dir / DB_NAME, create=False) as tmp_db:  # duckdb creates the file itself
         con = duckdb.connect(tmp_db, config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
         try:
             for name in BASE_TABLES:
@@ -184,9 +163,4 @@ def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
                 counts[name] = wide.num_rows
         finally:
             con.close()
-        _replace(tmp_db, db_path)
-    finally:
-        for leftover in (tmp_db, tmp_db + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
     return counts
