@@ -175,6 +175,17 @@ _T3_GROUP_EN = {"review": "Administrative review", "lit_direct": "Lawsuit, direc
 
 # Axis labels for the columns charts are usually drawn against.
 _COLUMN_ZH = {c.name: c.label_zh for c in outputs.table("reports").columns} | {"agency_label": "机关"}
+# Table 1 and Table 2 columns by their printed labels, and the harmonised measures of helpers.analysis
+_COLUMN_ZH |= {c.key: c.label for subs in schema.T1_BY_TEMPLATE.values() for s in subs for c in s.columns}
+_COLUMN_ZH |= {c.key: c.label for c in schema.T2_COLUMNS}
+_COLUMN_ZH |= {
+    "received": "本年新收申请", "carried_over": "上年结转", "handled": "本年办结", "carried_forward": "结转下年度",
+    "full_grant_rate": "予以公开率", "substantive_disclosure_rate": "实质公开率（予以公开＋部分公开）",
+    "denial_rate": "不予公开率", "unavailable_rate": "无法提供率", "rejection_rate": "不予处理率",
+    "backlog": "结转率（结转下年度／本年新收）", "review_per_100": "每百件申请行政复议数",
+    "litigation_per_100": "每百件申请行政诉讼数", "review_correction_rate": "行政复议纠错率",
+    "litigation_correction_rate": "行政诉讼纠错率",
+}
 
 _TEXT = {
     "outcome_mix": ("依申请公开办理结果构成", "Outcomes of disclosure requests"),
