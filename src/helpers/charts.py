@@ -174,7 +174,7 @@ _T3_GROUP_EN = {"review": "Administrative review", "lit_direct": "Lawsuit, direc
                 "lit_after_review": "Lawsuit after review"}
 
 # Axis labels for the columns charts are usually drawn against.
-_COLUMN_ZH = {c.name: c.label_zh for c in outputs.table("reports").columns} | {"agency_label": "机关"}
+_COLUMN_ZH = {c.name: c.label_zh for c in outputs.table("reports").columns} | {"agency_label": "机关", "report_label": "报告"}
 # Table 1 and Table 2 columns by their printed labels, and the harmonised measures of helpers.analysis
 _COLUMN_ZH |= {c.key: c.label for subs in schema.T1_BY_TEMPLATE.values() for s in subs for c in s.columns}
 _COLUMN_ZH |= {c.key: c.label for c in schema.T2_COLUMNS}

@@ -13,6 +13,7 @@ import pandas as pd
 from . import analysis, schema
 
 REPORT_LABEL = "agency_label"
+YEAR_LABEL = "report_label"  # agency and year, for charts with one bar per report
 
 
 def agency_label(frame: pd.DataFrame) -> pd.Series:
@@ -31,6 +32,7 @@ def _labelled(frame: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     out = frame.drop(columns=[c for c in ("agency_name", "agency_key", "report_year", "template") if c in frame],
                      errors="ignore").merge(info, on="report_id", how="left")
     out[REPORT_LABEL] = agency_label(out)
+    out[YEAR_LABEL] = out[REPORT_LABEL] + " " + out["report_year"].astype("Int64").astype(str)
     return out
 
 
@@ -50,7 +52,7 @@ def coverage_matrix(reports: pd.DataFrame) -> pd.DataFrame:
 def _t1(active: pd.DataFrame, reports: pd.DataFrame, subtables: tuple[str, ...], columns: list[str]) -> pd.DataFrame:
     rows = active[active["subtable"].isin(subtables)]
     out = _labelled(rows, reports)
-    keep = ["report_id", REPORT_LABEL, "report_year", "template", "subtable", "row"] + columns
+    keep = ["report_id", REPORT_LABEL, YEAR_LABEL, "report_year", "template", "subtable", "row"] + columns
     return out[keep].sort_values([REPORT_LABEL, "report_year", "subtable", "row"]).reset_index(drop=True)
 
 
@@ -93,8 +95,7 @@ def applicants(applications: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
 def outcome_shares(applications: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Outcome rows of Table 2 (total column) per report, labelled, for :func:`charts.outcome_mix`."""
     out = _labelled(applications, reports)
-    out[REPORT_LABEL] = out[REPORT_LABEL] + " " + out["report_year"].astype("Int64").astype(str)
-    return out[[REPORT_LABEL, "row", "total"]]
+    return out[[YEAR_LABEL, "row", "total"]]
 
 
 def most_reported_agency(reports: pd.DataFrame) -> str:
