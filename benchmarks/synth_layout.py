@@ -413,7 +413,7 @@ def render_xlsx(report, narrative, variant) -> bytes:
         line(section.title)
         if section.numeral in g:
             grid = g[section.numeral]
-            for r, c, (text, colspan, rowspan, value) in placed(grid):
+            for r, c, (_text, colspan, rowspan, value) in placed(grid):
                 ws.cell(row=row + r, column=1 + c, value=value if value != "" else None)
                 if colspan > 1 or rowspan > 1:
                     ws.merge_cells(start_row=row + r, start_column=1 + c,

@@ -55,7 +55,7 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise ReportError(path, UNDECODABLE, f"detected {encoding} but the bytes do not decode: {exc}") from exc
         if not has_cjk(text):
-            raise ReportError(path, UNDECODABLE, f"decoded as {encoding} but holds no Chinese text")
+            raise ReportError(path, UNDECODABLE, f"decoded as {encoding} but holds no Chinese text") from None
     if not text.strip():  # only a byte-order mark or non-ASCII spaces
         raise ReportError(path, EMPTY_FILE, "the file is empty")
     if _control_ratio(text) > 0.01:
