@@ -68,7 +68,7 @@ BODY_SIZE_044 = 10.5
 # (stem, variants, body text size in pt). The body size is chosen per report so that
 # Table 2 breaks across a page, as it does in most printed reports.
 JOBS = [
-    ("050_pingtan-shichangjianguanju_2025", ["", "_norepeat", "_spaced"], BODY_SIZE_050),
+    ("050_pingtan-shichangjianguanju_2025", ["", "_norepeat", "_spaced", "_borderless"], BODY_SIZE_050),
     ("045_pingtan-shichangjianguanju_2019", [""], BODY_SIZE_045),
     ("044_huaian_2024_layout", [""], BODY_SIZE_044),
 ]
@@ -640,6 +640,9 @@ def render(stem: str, variant: str, body_size: float = 10) -> Path:
     width = doc.width
     repeat = variant != "_norepeat"
     space = variant == "_spaced"
+    grid = [c for c in BASE_TABLE_STYLE if c[0] == "GRID"]
+    if variant == "_borderless":  # tables printed without ruling lines: only the text layout is left
+        BASE_TABLE_STYLE[:] = [c for c in BASE_TABLE_STYLE if c[0] != "GRID"]
 
     st_body, st_head, st_sign = body_styles(body_size)
     story = [P(t, ST_TITLE) for t in title] + [Spacer(1, 10)]
@@ -664,7 +667,11 @@ def render(stem: str, variant: str, body_size: float = 10) -> Path:
             elif lines:
                 story.append(build_generic_table(lines, width))
             story.append(Spacer(1, 6))
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    try:
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    finally:
+        if grid and grid[0] not in BASE_TABLE_STYLE:
+            BASE_TABLE_STYLE.insert(2, grid[0])
 
     rel = out.relative_to(REPO).as_posix()
     meta = copy.deepcopy(exp)
@@ -677,6 +684,7 @@ def render(stem: str, variant: str, body_size: float = 10) -> Path:
         "variant": variant.lstrip("_") or "default",
         "table2_header_repeated": repeat,
         "header_labels_spaced": space,
+        "ruled": variant != "_borderless",
         "notes": [
             ("Table labels are the official labels of the format (report-format.md §4–§5), "
              "not the source's own wording/typos; the source's narrative is reproduced."),

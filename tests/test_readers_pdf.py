@@ -238,3 +238,18 @@ def test_text_layer_without_unicode_mapping_is_an_error_record(tmp_path, monkeyp
     assert report.status == "error"
     assert report.error["type"] == "no_text_layer"
     assert "without a Unicode mapping" in report.error["message"]
+
+
+def test_borderless_tables_are_read_from_the_page_layout():
+    """Tables printed without ruling lines: pdfplumber finds no table, the layout text has one."""
+    from helpers import read_report
+    from helpers.readers.pdf import read_pdf
+
+    path = FIXTURES / "rendered" / "050_pingtan-shichangjianguanju_2025_borderless.pdf"
+    doc = read_pdf(path)
+    assert {t.source for t in doc.tables} == {"pdf-layout"}
+    report = read_report(path)
+    assert report.status == "ok" and report.warnings == []
+    assert report.values["t2.other_no_correction.total"] == 2 and report.values["t3.review_total"] == 10
+    cell = report.cells.set_index("key").loc["t3.review_total"]
+    assert (cell["page"], cell["raw_text"]) == (5, "10")

@@ -176,10 +176,48 @@ def page_lines(page, tables: list[PageTable]) -> list[tuple[float, str]]:
     return out
 
 
+MIN_LAYOUT_ROWS = 3  # lines of two or more numbers that make a page's text a borderless table
+WIDE_ROW = 5  # ... or one line of this many numbers (Table 3 prints a single row)
+
+
+def borderless_blocks(page) -> list | None:
+    """A page whose tables have no ruling lines, read from its text laid out in columns.
+
+    pdfplumber's layout text places each character at its position, as ``pdftotext -layout``
+    does, so the text reader's space-aligned-columns reader can rebuild the rows. Returns the
+    page's blocks (paragraphs and tables, page numbers set), or None when the page shows no
+    columns of numbers.
+    """
+    from .layout import tokenize
+    from .text import parse_text
+
+    text = page.extract_text(layout=True) or ""
+    counts = [sum(t.is_value for t in tokenize(line.strip())) for line in text.splitlines()]
+    if sum(1 for n in counts if n >= 2) < MIN_LAYOUT_ROWS and max(counts, default=0) < WIDE_ROW:
+        return None
+    blocks = parse_text(text).blocks
+    for block in blocks:
+        block.page = page.page_number if isinstance(block, Paragraph) else None
+        if isinstance(block, Table):
+            for row in block.rows:
+                row.page = page.page_number
+                for cell in row.cells:
+                    cell.page = page.page_number
+    return blocks
+
+
 def assemble(path: str, page_count: int, pages) -> Document:
-    """Build the document from per-page (lines, tables), interleaved top to bottom."""
+    """Build the document from per-page (lines, tables), interleaved top to bottom; a page read
+    from its layout text brings its blocks already in order."""
     doc = Document(path=path, input_format="pdf", page_count=page_count)
     for page_no, lines, tables in pages:
+        if tables and not isinstance(tables[0], PageTable):
+            for block in tables:
+                if isinstance(block, Table):
+                    block.index = len(doc.tables)
+                    block.source = "pdf-layout"
+                doc.blocks.append(block)
+            continue
         items: list[tuple[float, int, object]] = [(top, 0, text) for top, text in lines]
         items += [(t.bbox[1], 1, t) for t in tables]
         for _, _, item in sorted(items, key=lambda it: (it[0], it[1])):
@@ -226,7 +264,11 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
                         camelot_tables = read_camelot(path, backend.split("-")[1], len(pdf.pages)) or {0: []}
                     tables = camelot_tables.get(page.page_number, [])
                 tables = [t for t in tables if not is_false_table(t)]
-                pages_out.append((page.page_number, page_lines(page, tables), tables))
+                layout = None if tables else borderless_blocks(page)
+                if layout is not None:
+                    pages_out.append((page.page_number, [], layout))
+                else:
+                    pages_out.append((page.page_number, page_lines(page, tables), tables))
             except ReportError:
                 raise
             except Exception as exc:  # a page pdfminer cannot interpret
