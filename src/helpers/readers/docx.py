@@ -22,7 +22,13 @@ import zipfile
 from pathlib import Path
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
-from ..errors import CONVERTER_MISSING, CORRUPT_FILE, EMPTY_FILE, UNREADABLE, ReportError
+from ..errors import (
+    CONVERTER_MISSING,
+    CORRUPT_FILE,
+    UNREADABLE,
+    ReportError,
+)
+from .common import require_nonempty
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -109,12 +115,7 @@ def _convert(converter: str, path: str, outdir: Path) -> Path:
 
 
 def _check_size(path: str) -> None:
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise ReportError(path, UNREADABLE, f"cannot open the file: {exc.strerror or exc}") from exc
-    if size == 0:
-        raise ReportError(path, EMPTY_FILE, "the file is empty")
+    require_nonempty(path)
 
 
 def _is_docx_zip(path: str) -> bool:

@@ -14,15 +14,15 @@ Provenance: ``line`` is the sheet row number, ``x`` the column number (1-based).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zipfile
 from pathlib import Path
 
 from .. import schema
 from ..document import Cell, Document, Paragraph, Table, TableRow
-from ..errors import CORRUPT_FILE, EMPTY_FILE, UNREADABLE, ReportError
+from ..errors import CORRUPT_FILE, ReportError
 from ..meta import report_year_from_text
 from ..normalize import norm
+from .common import require_nonempty
 
 NARRATIVE_MIN_CHARS = 40  # longer than any table label
 
@@ -41,12 +41,7 @@ def read_xlsx(path: str | Path) -> Document:
 
 
 def _open(path: str):
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise ReportError(path, UNREADABLE, f"cannot open the file: {exc.strerror or exc}") from exc
-    if size == 0:
-        raise ReportError(path, EMPTY_FILE, "the file is empty")
+    require_nonempty(path)
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
             ole = fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
