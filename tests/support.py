@@ -25,3 +25,14 @@ def all_zero(template: str, **overrides) -> dict[str, object]:
 def row_values(row: str, values: list[object]) -> dict[str, object]:
     return {schema.t2_key(row, c): v for c, v in zip(schema.COLS7, values)}
 
+
+
+def assert_matches_expected(report, expected: dict) -> None:
+    """A report read exactly as the hand-read expected file says: status, values, meta, no doubts."""
+    assert report.status == "ok"
+    assert report.values == expected["values"]
+    meta = report.meta
+    assert (meta["agency_name"], meta["report_year"], meta["template"], meta["published_date"]) == (
+        expected["agency_name"], expected["report_year"], expected["template"], expected["published_date"])
+    assert report.warnings == []
+    assert report.failed_checks() == []

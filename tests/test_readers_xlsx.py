@@ -13,7 +13,7 @@ from helpers.document import Paragraph, Table
 from helpers.errors import CORRUPT_FILE, EMPTY_FILE, ReportError
 from helpers.readers.xlsx import format_value, read_xlsx
 
-from support import FIXTURES
+from support import FIXTURES, assert_matches_expected
 
 OFFICE = FIXTURES / "office"
 XLSX_FIXTURES = {
@@ -29,14 +29,7 @@ def spans(row) -> list[tuple[str, int, int]]:
 @pytest.mark.parametrize("name", sorted(XLSX_FIXTURES))
 def test_workbook_parses_to_expected(name, expected_fixtures):
     expected = expected_fixtures[XLSX_FIXTURES[name]]
-    report = read_report(OFFICE / name)
-    assert report.status == "ok"
-    assert report.values == expected["values"]
-    meta = report.meta
-    assert (meta["agency_name"], meta["report_year"], meta["template"], meta["published_date"]) == (
-        expected["agency_name"], expected["report_year"], expected["template"], expected["published_date"])
-    assert report.warnings == []
-    assert report.failed_checks() == []
+    assert_matches_expected(read_report(OFFICE / name), expected)
 
 
 def test_workbook_blocks_and_merged_cells():

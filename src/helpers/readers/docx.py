@@ -246,23 +246,21 @@ class _Builder:
                 self.table(inner)
 
 
+def _property_int(element, properties: str, name: str, default: int) -> int:
+    """``w:val`` of ``<properties><name w:val=.../>`` under ``element`` (row or cell), else ``default``."""
+    props = element.find(_W + properties)
+    found = props.find(_W + name) if props is not None else None
+    return _int(found.get(_W + "val"), default) if found is not None else default
+
+
 def _grid_rows(tbl) -> list[list[tuple[object, int, int]]]:
     """Each row as ``(w:tc, grid column, gridSpan)``, honouring ``w:gridBefore``."""
     rows = []
     for tr in _children(tbl, "tr"):
-        col = 0
-        trpr = tr.find(_W + "trPr")
-        if trpr is not None:
-            before = trpr.find(_W + "gridBefore")
-            col = _int(before.get(_W + "val")) if before is not None else 0
+        col = _property_int(tr, "trPr", "gridBefore", 0)
         cells = []
         for tc in _children(tr, "tc"):
-            span = 1
-            tcpr = tc.find(_W + "tcPr")
-            if tcpr is not None:
-                grid = tcpr.find(_W + "gridSpan")
-                if grid is not None:
-                    span = max(1, _int(grid.get(_W + "val"), 1))
+            span = max(1, _property_int(tc, "tcPr", "gridSpan", 1))
             cells.append((tc, col, span))
             col += span
         rows.append(cells)
