@@ -40,6 +40,11 @@ EXPECTED = {
     "上海市人民政府办公厅": AgencyInfo("上海市人民政府办公厅", "上海市", None, None, "province", "government_office"),
     "浙江省杭州市人民政府": AgencyInfo("浙江省杭州市人民政府", "浙江省", "杭州市", None, "city", "government"),
 }
+# panel: 平潭's bureaus and area administrations, all county-level departments of the zone
+PANEL_DEPARTMENTS = ("交通与建设局", "公安局", "农业农村局", "君山片区管理局", "国有资产管理局", "投资促进局",
+                     "旅游与文化体育局", "社会事业局", "经济发展局", "综合执法与应急管理局", "自然资源与生态环境局",
+                     "苏平片区管理局", "行政审批局", "金井片区管理局")
+EXPECTED |= {PINGTAN + d: AgencyInfo(PINGTAN + d, FJ, "福州市", PINGTAN, "county", "department") for d in PANEL_DEPARTMENTS}
 NO_AGENCY = AgencyInfo(None, None, None, None, None, None)
 
 

@@ -21,6 +21,14 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     bbox: tuple[float, float, float, float] | None = None  # (x0, top, x1, bottom) in PDF points
+    is_label: bool = False  # the reader knows this text is label text, even if it reads like a value (「无」)
+
+    @property
+    def holds_value(self) -> bool:
+        """A number or a blank placeholder (「—」「无」), not label text."""
+        from .values import looks_like_value
+
+        return not self.is_label and looks_like_value(self.text)
 
     def position(self) -> str:
         parts = []

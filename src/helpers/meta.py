@@ -36,25 +36,40 @@ class SectionHeading:
     line: int | None
 
 
+def heading_section(text: str) -> schema.Section | None:
+    """The report section a line heads, if it is a heading: short, numeral and 、, a keyword.
+
+    >>> heading_section("四、政府信息公开行政复议、行政诉讼情况").key
+    's4_review_litigation'
+    >>> heading_section("四、结转下年度继续办理") is None  # a Table 2 row, not a heading
+    True
+    """
+    text = text.replace("**", "").strip()
+    if len(norm(text)) > MAX_HEADING:
+        return None
+    m = _HEADING.match(text)
+    if not m:
+        return None
+    section = _BY_NUMERAL[m.group(1)]
+    return section if any(k in norm(m.group(2)) for k in section.keywords) else None
+
+
+_BY_NUMERAL = {s.numeral: s for s in schema.SECTIONS}
+
+
 def find_sections(doc: Document) -> list[SectionHeading]:
     """The headings 一 … 六 in order. Each is a short paragraph: numeral, 、, a keyword."""
     found: list[SectionHeading] = []
-    by_numeral = {s.numeral: s for s in schema.SECTIONS}
     expected = 0
     for index, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph):
             continue
         text = block.text.replace("**", "").strip()
-        if len(norm(text)) > MAX_HEADING:
+        section = heading_section(text)
+        if section is None:
             continue
-        m = _HEADING.match(text)
-        if not m:
-            continue
-        section = by_numeral[m.group(1)]
         order = schema.SECTIONS.index(section)
         if order < expected:
-            continue
-        if not any(k in norm(m.group(2)) for k in section.keywords):
             continue
         found.append(SectionHeading(section.key, index, text.strip("#* "), block.line))
         expected = order + 1

@@ -13,9 +13,17 @@ import re
 from dataclasses import dataclass
 
 from ..document import Cell, Table, TableRow
+from ..normalize import split_numbering
 from ..values import looks_like_value
 
 _TOKEN = re.compile(r"\S+(?: \S+)*")  # runs separated by two or more spaces
+# a single space before a numbered label separates two cells: 「三、本 （一）予以公开」 is the
+# group label's first line beside the row label; so does no space at all before 「（一）」
+# after other text (「度办理结（一）予以公开」), except in 「第二十条第（一）项」
+# a number printed against the end of a label (「稳0」): table labels never end in digits
+_GLUED_VALUE = re.compile(r"^(.*[\u4e00-\u9fff”\"）)])(\d+(?:\.\d+)?)$")
+_ITEM_START = re.compile(r" (?=[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))"
+                         r"|(?<=[\u4e00-\u9fff])(?<!第)(?=[（(][一二三四五六七八九十]{1,3}[）)])")
 
 
 @dataclass
@@ -23,6 +31,7 @@ class Token:
     start: int
     end: int
     text: str
+    label: bool = False  # a blank marker (「无」) that is part of a label, not a blank cell
 
     @property
     def center(self) -> float:
@@ -30,21 +39,47 @@ class Token:
 
     @property
     def is_value(self) -> bool:
-        return looks_like_value(self.text)
+        return not self.label and looks_like_value(self.text)
+
+    @property
+    def is_number(self) -> bool:
+        return any(ch.isdigit() for ch in self.text)
 
 
 def tokenize(line: str) -> list[Token]:
-    """Split a layout line at gaps of two or more spaces; split runs of single-spaced values."""
+    """Split a layout line at gaps of two or more spaces, then split what one space (or none)
+    still joins: runs of values, a label and the values that follow it, and a label at a
+    numbered item.
+
+    >>> [t.text for t in tokenize("三、本 （一）予以公开      3   0")]
+    ['三、本', '（一）予以公开', '3', '0']
+    >>> [t.text for t in tokenize("（三 1.属于国家 0     0")]
+    ['（三', '1.属于国家', '0', '0']
+    >>> [t.text for t in tokenize("安 全 一 稳0   0")]
+    ['安 全 一 稳', '0', '0']
+    """
     out: list[Token] = []
     for m in _TOKEN.finditer(line):
-        parts = m.group().split(" ")
-        if len(parts) > 1 and all(looks_like_value(p) for p in parts) and not all(p.strip() == "" for p in parts):
-            pos = m.start()
-            for part in parts:
-                out.append(Token(pos, pos + len(part), part))
-                pos += len(part) + 1
-        else:
-            out.append(Token(m.start(), m.end(), m.group()))
+        text, pos = m.group(), m.start()
+        parts = text.split(" ")
+        if looks_like_value(text) and not (len(parts) > 1 and all(looks_like_value(p) for p in parts)):
+            out.append(Token(pos, m.end(), text))
+            continue
+        cut = len(parts)
+        while cut > 0 and looks_like_value(parts[cut - 1]):
+            cut -= 1
+        label, values = " ".join(parts[:cut]), parts[cut:]
+        glued = _GLUED_VALUE.match(label) if values or cut == len(parts) else None
+        if glued and looks_like_value(glued.group(2)):
+            label, values = glued.group(1), [glued.group(2), *values]
+        if label:
+            cuts = [(m.start(), m.end()) for m in _ITEM_START.finditer(label)]
+            for (_, begin), (end, _) in zip([(0, 0), *cuts], [*cuts, (len(label), len(label))], strict=True):
+                out.append(Token(pos + begin, pos + end, label[begin:end]))
+            pos += len(label) + (0 if glued else 1)
+        for part in values:
+            out.append(Token(pos, pos + len(part), part))
+            pos += len(part) + 1
     return out
 
 
@@ -87,33 +122,137 @@ def _place(values: list[Token], anchors: list[float]) -> list[Token | None]:
 
 
 def build_layout_table(lines: list[tuple[int, int, str]], index: int = 0) -> Table:
-    """``lines``: (line number, page, text) of one table block, blank lines excluded."""
-    tokenized = [(no, page, tokenize(text)) for no, page, text in lines]
-    value_starts = [t.start for _, _, toks in tokenized for t in toks if t.is_value and sum(x.is_value for x in toks) >= 2]
-    value_x0 = min(value_starts, default=None)
+    """``lines``: (line number, page, text) of one table block, blank lines excluded.
 
-    def header_like(toks: list[Token]) -> bool:
-        return value_x0 is not None and not any(t.is_value for t in toks) and any(t.start >= value_x0 - 2 for t in toks) and len(toks) >= 2
+    Column positions are only comparable within a page (each page is laid out on its own), so
+    where the value columns begin is measured per page.
+    """
+    tokenized = [(no, page, tokenize(text)) for no, page, text in lines]
+    value_x0: dict[int, int] = {}
+    for _, page, toks in tokenized:
+        if sum(t.is_value and t.is_number for t in toks) >= 2:
+            start = min(t.start for t in toks if t.is_value and t.is_number)
+            value_x0[page] = min(value_x0.get(page, start), start)
+    for _, page, toks in tokenized:  # 「无」 left of the numbers is a label's character, not a blank
+        for t in toks:
+            if t.is_value and not t.is_number and page in value_x0 and t.start < value_x0[page] - 2:
+                t.label = True
+
+    def header_like(toks: list[Token], page: int) -> bool:
+        """Text over the value columns and no values: column headers, not a row label."""
+        x0 = value_x0.get(page)
+        if x0 is None or not toks or any(t.is_value for t in toks):
+            return False
+        over = [t.start >= x0 - 2 for t in toks]
+        return any(over) and (len(toks) >= 2 or all(over))
 
     runs: list[list[tuple[int, int, list[Token]]]] = [[]]
     for item in tokenized:
-        if header_like(item[2]):
-            runs.append([item])
-            runs.append([])
+        if header_like(item[2], item[1]):
+            runs.append([item])  # a run starts with its header line
         else:
+            if runs[-1] and runs[-1][-1][1] != item[1]:
+                runs.append([])
             runs[-1].append(item)
 
     rows: list[TableRow] = []
     for run in runs:
         anchors = _anchors([toks for _, _, toks in run])
-        for no, page, toks in run:
-            values = [t for t in toks if t.is_value]
-            labels = [t for t in toks if not t.is_value]
-            cells = [Cell(t.text, no, page, t.center) for t in labels]
-            if values and anchors and not header_like(toks):
-                for anchor, tok in zip(anchors, _place(values, anchors)):
-                    cells.append(Cell(tok.text if tok else "", no, page, tok.center if tok else anchor))
-            else:
-                cells = [Cell(t.text, no, page, t.center) for t in toks]
+        if run and header_like(run[0][2], run[0][1]):
+            rows.append(_plain_row(*run[0]))
+            header = [t.center for t in run[0][2] if t.start >= value_x0[run[0][1]] - 2]
+            run = run[1:]
+            if len(header) > len(anchors):
+                anchors = header  # columns no row fills entirely are placed under their headers
+        lines_out = _join_lines(run, anchors, header_like)
+        for line in lines_out:
+            no, page = line.no, line.page
+            cells = [Cell(t.text, no, page, t.center, is_label=t.label) for t in line.labels]
+            for anchor, tok in zip(anchors, line.placed or []):
+                cells.append(Cell(tok.text if tok else "", no, page, tok.center if tok else anchor))
             rows.append(TableRow(cells, no, page))
     return Table(rows, index=index, source="layout")
+
+
+def _plain_row(no: int, page: int, toks: list[Token]) -> TableRow:
+    return TableRow([Cell(t.text, no, page, t.center, is_label=t.label) for t in toks], no, page)
+
+
+@dataclass
+class _Line:
+    """A row in the making: one printed line, or several joined (a row whose cells sit at
+    different heights)."""
+
+    no: int
+    page: int
+    labels: list[Token]
+    placed: list[Token | None] | None  # values under the anchors; None: no values
+    last: int  # last printed line joined into it
+
+    @property
+    def numbered(self) -> bool:
+        return any(split_numbering(t.text)[0] > 0 for t in self.labels)
+
+    def disjoint(self, placed: list[Token | None]) -> bool:
+        return self.placed is not None and all(a is None or b is None for a, b in zip(self.placed, placed))
+
+    def join(self, labels: list[Token], placed: list[Token | None], no: int) -> None:
+        self.labels = self.labels + labels
+        self.placed = [a or b for a, b in zip(self.placed, placed)] if self.placed else placed
+        self.last = max(self.last, no)
+
+
+def _join_lines(run, anchors: list[float], header_like) -> list[_Line]:
+    """The run's lines as rows: a line of values joins the label line it belongs to.
+
+    Values printed on a line of their own belong, in order of preference, to the numbered
+    label just above them that has no values yet; to the row above that has values only in the
+    other columns (the rest of a row cut in two by the cells' vertical alignment, 「（二）部分
+    公开… 0」 / 「… 0 0 0 0 0 0」), if that row's label is numbered and no blank line is between;
+    to an unnumbered label line just above; or else to the label on the line just below
+    (numbers printed above their label). A line with a label that continues a label (no
+    number of its own) and values completing the row above also joins that row.
+    """
+    out: list[_Line] = []
+    waiting: _Line | None = None  # values only, waiting for the label just below
+    band_start, last_no = 0, None
+    for no, page, toks in run:
+        if last_no is None or no != last_no + 1:
+            band_start = no  # a blank line ends a band of lines printed together
+        last_no = no
+        values = [t for t in toks if t.is_value]
+        labels = [t for t in toks if not t.is_value]
+        is_header = header_like(toks, page)
+        placed = _place(values, anchors) if values and anchors and not is_header else None
+        if waiting is not None:
+            if labels and placed is None and not is_header and no == waiting.last + 1:
+                waiting.labels, waiting.last = labels, no
+                waiting = None
+                continue
+            waiting = None
+        if placed is None:
+            out.append(_Line(no, page, toks, None, no))
+            continue
+        prev = out[-1] if out and out[-1].last + 1 == no else None
+        with_values = next((line for line in reversed(out) if line.no >= band_start and line.placed), None)
+        prev_waits = prev is not None and prev.placed is None and bool(prev.labels) \
+            and not header_like(prev.labels, prev.page)
+        target = None
+        if not labels:
+            if prev_waits and prev.numbered:
+                target = prev
+            elif with_values is not None and with_values is not prev and with_values.numbered \
+                    and with_values.disjoint(placed):
+                target = with_values
+            elif prev_waits or (prev is not None and prev.disjoint(placed)):
+                target = prev
+        elif not _Line(no, page, labels, None, no).numbered and with_values is not None \
+                and with_values.numbered and with_values.disjoint(placed):
+            target = with_values
+        if target is not None:
+            target.join(labels, placed, no)
+            continue
+        out.append(_Line(no, page, labels, placed, no))
+        if not labels:
+            waiting = out[-1]
+    return out

@@ -4,8 +4,9 @@ Locate, then read: a backend finds each page's ruled tables (as :class:`PageTabl
 rows of cells as printed); this module then reads the words outside those boxes as paragraphs
 and interleaves both by position, page by page. Backends:
 
-- ``"pdfplumber"`` (default: exact on the real report and the fastest) — ``find_tables`` with
-  the lines strategy; merged cells come back once, with rowspan/colspan from the cell edges.
+- ``"pdfplumber"`` (default: the most exact and the fastest) — pdfplumber's characters and
+  ruling segments, rebuilt into cells by :mod:`.pdf_grid` (merged cells and missing borders
+  from the rulings themselves); merged cells come back once, with rowspan/colspan.
 - ``"camelot-lattice"`` — camelot's line detection on the rendered page; merged cells are
   rebuilt from the missing cell edges.
 - ``"camelot-stream"`` — camelot's whitespace columns (no ruling lines); spans are unknown,
@@ -24,12 +25,13 @@ from pathlib import Path
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import CORRUPT_FILE, EMPTY_FILE, ENCRYPTED, NO_TEXT_LAYER, ReportError
+from .pdf_grid import page_grids, text_lines
+from .pdf_stitch import compatible, stitch
 
 BACKENDS = ("pdfplumber", "camelot-lattice", "camelot-stream")
 DEFAULT_BACKEND = "pdfplumber"  # see benchmarks/bench_pdf_backends.py
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
-_LINE_TOLERANCE = 3  # points: chars whose tops differ by less are on one line
 
 
 @dataclass
@@ -38,6 +40,8 @@ class PageTable:
 
     bbox: tuple[float, float, float, float]
     rows: list[TableRow] = field(default_factory=list)
+    xs: list[float] | None = None  # column edges, where the backend knows them
+    clipped: bool = False  # the table reaches the page's edge: what lies beyond is not printed
 
     @property
     def n_columns(self) -> int:
@@ -95,46 +99,11 @@ def _open_plumber(path: str):
         raise ReportError(path, CORRUPT_FILE, f"corrupt PDF: {type(exc).__name__}: {exc}") from exc
 
 
-# ---------------------------------------------------------------- pdfplumber tables
-
-_PLUMBER_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-
-
-def _span(start: float, end: float, edges: list[float], tol: float = 1.0) -> int:
-    """How many grid intervals [start, end] covers, given the sorted grid edges."""
-    return max(1, sum(1 for e in edges if start + tol < e < end - tol) + 1)
-
-
-def _edges(values) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > 1.0:
-            out.append(v)
-    return out
-
+# ---------------------------------------------------------------- ruled tables
 
 def plumber_tables(page) -> list[PageTable]:
-    """Ruled tables on a pdfplumber page; covered positions of merged cells are dropped."""
-    found: list[PageTable] = []
-    page_no = page.page_number
-    for table in page.find_tables(_PLUMBER_SETTINGS):
-        texts = table.extract()
-        boxes = [c for row in table.rows for c in row.cells if c is not None]
-        xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
-        ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
-        rows: list[TableRow] = []
-        for row, row_texts in zip(table.rows, texts):
-            cells = []
-            for box, text in zip(row.cells, row_texts):
-                if box is None:
-                    continue
-                cells.append(Cell((text or "").strip(), None, page_no, box[0],
-                                  rowspan=_span(box[1], box[3], ys), colspan=_span(box[0], box[2], xs),
-                                  bbox=tuple(round(v, 2) for v in box)))
-            if cells:
-                rows.append(TableRow(cells, None, page_no))
-        found.append(PageTable(tuple(table.bbox), rows))
-    return found
+    """Ruled tables rebuilt from the page's rulings (:mod:`.pdf_grid`); merged cells appear once."""
+    return [PageTable(grid.bbox, grid.rows, grid.xs, grid.clipped) for grid in page_grids(page)]
 
 
 # ---------------------------------------------------------------- reading order
@@ -152,48 +121,28 @@ def is_false_table(table: PageTable) -> bool:
 def page_lines(page, tables: list[PageTable]) -> list[tuple[float, str]]:
     """(top, text) of each text line outside the tables; page-number footers dropped."""
     chars = [c for c in page.chars if not _inside((c["x0"], c["top"], c["x1"], c["bottom"]), tables)]
-    chars.sort(key=lambda c: (round(c["top"]), c["x0"]))
-    lines: list[list[dict]] = []
-    for ch in chars:
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) < _LINE_TOLERANCE:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-    out: list[tuple[float, str]] = []
-    for line in lines:
-        line.sort(key=lambda c: c["x0"])
-        parts: list[str] = []
-        prev = None
-        for ch in line:
-            # a gap wider than half a character is a printed space (「第 711 号」)
-            if prev is not None and ch["x0"] - prev["x1"] > 0.5 * max(ch["size"], 1) and parts and parts[-1] != " ":
-                parts.append(" ")
-            parts.append(ch["text"])
-            prev = ch
-        text = "".join(parts).strip()
-        if text and not _PAGE_NUMBER.match(text):
-            out.append((min(c["top"] for c in line), text))
-    return out
-
-
-MIN_LAYOUT_ROWS = 3  # lines of two or more numbers that make a page's text a borderless table
-WIDE_ROW = 5  # ... or one line of this many numbers (Table 3 prints a single row)
+    return [(top, text) for top, _, text in text_lines(chars) if not _PAGE_NUMBER.match(text)]
 
 
 def borderless_blocks(page) -> list | None:
     """A page whose tables have no ruling lines, read from its text laid out in columns.
 
     pdfplumber's layout text places each character at its position, as ``pdftotext -layout``
-    does, so the text reader's space-aligned-columns reader can rebuild the rows. Returns the
-    page's blocks (paragraphs and tables, page numbers set), or None when the page shows no
-    columns of numbers.
+    does, so the text reader's space-aligned-columns reader rebuilds the rows. Any line that
+    prints a label and a number apart (「行政许可      0」) makes the page a table page. Returns
+    the page's blocks (paragraphs and tables, page numbers set), or None when no line does.
     """
     from .layout import tokenize
     from .text import parse_text
 
     text = page.extract_text(layout=True) or ""
-    counts = [sum(t.is_value for t in tokenize(line.strip())) for line in text.splitlines()]
-    if sum(1 for n in counts if n >= 2) < MIN_LAYOUT_ROWS and max(counts, default=0) < WIDE_ROW:
+    tabular = False
+    for line in text.splitlines():
+        tokens = tokenize(line.strip())
+        if any(t.is_value and t.is_number for t in tokens) and any(not t.is_value for t in tokens):
+            tabular = True
+            break
+    if not tabular:
         return None
     blocks = parse_text(text).blocks
     for block in blocks:
@@ -208,8 +157,10 @@ def borderless_blocks(page) -> list | None:
 
 def assemble(path: str, page_count: int, pages) -> Document:
     """Build the document from per-page (lines, tables), interleaved top to bottom; a page read
-    from its layout text brings its blocks already in order."""
+    from its layout text brings its blocks already in order. A table that ends its page and
+    one that starts the next with the same columns are one table (:mod:`.pdf_stitch`)."""
     doc = Document(path=path, input_format="pdf", page_count=page_count)
+    open_table: tuple[Table, PageTable] | None = None  # a table that ended the previous page
     for page_no, lines, tables in pages:
         if tables and not isinstance(tables[0], PageTable):
             for block in tables:
@@ -217,14 +168,24 @@ def assemble(path: str, page_count: int, pages) -> Document:
                     block.index = len(doc.tables)
                     block.source = "pdf-layout"
                 doc.blocks.append(block)
+            open_table = None
             continue
         items: list[tuple[float, int, object]] = [(top, 0, text) for top, text in lines]
         items += [(t.bbox[1], 1, t) for t in tables]
-        for _, _, item in sorted(items, key=lambda it: (it[0], it[1])):
+        for position, (_, _, item) in enumerate(sorted(items, key=lambda it: (it[0], it[1]))):
             if isinstance(item, str):
                 doc.blocks.append(Paragraph(item, None, page_no))
-            elif item.rows:
-                doc.blocks.append(Table(item.rows, index=len(doc.tables), source="pdf"))
+                open_table = None
+                continue
+            if not item.rows:
+                continue
+            if position == 0 and open_table is not None and compatible(open_table[1].xs, item.xs):
+                table, _ = open_table
+                table.rows = stitch(table.rows, item.rows)
+            else:
+                table = Table(item.rows, index=len(doc.tables), source="pdf")
+                doc.blocks.append(table)
+            open_table = (table, item)
     return doc
 
 

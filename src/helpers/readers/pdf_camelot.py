@@ -13,34 +13,13 @@ from pathlib import Path
 from ..document import Cell, TableRow
 from ..errors import CORRUPT_FILE, ReportError
 from .pdf import PageTable
-
-
-def _merged_groups(grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
-    """Top-left position → (row0, col0, row1, col1) of each merged region (lines missing between cells)."""
-    n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
-    owner = {}
-    regions = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            if (r, c) in owner:
-                continue
-            c1 = c
-            while c1 + 1 < n_cols and not grid[r][c1].right and (r, c1 + 1) not in owner:
-                c1 += 1
-            r1 = r
-            while r1 + 1 < n_rows and all(not grid[r1][k].bottom for k in range(c, c1 + 1)) \
-                    and all((r1 + 1, k) not in owner for k in range(c, c1 + 1)):
-                r1 += 1
-            for rr in range(r, r1 + 1):
-                for cc in range(c, c1 + 1):
-                    owner[(rr, cc)] = (r, c)
-            regions[(r, c)] = (r, c, r1, c1)
-    return regions
+from .pdf_grid import merged_regions
 
 
 def _lattice_rows(table, page_no: int, height: float) -> list[TableRow]:
     grid = table.cells
-    regions = _merged_groups(grid)
+    regions = merged_regions(len(grid), len(grid[0]) if grid else 0,
+                             lambda r, c: not grid[r][c].right, lambda r, c: not grid[r][c].bottom)
     rows: list[TableRow] = []
     for r, grid_row in enumerate(grid):
         cells = []

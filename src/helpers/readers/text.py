@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
-from ..normalize import norm
+from ..meta import heading_section
 from .encoding import decode_bytes
 from .layout import build_layout_table, is_layout_line
 
@@ -21,7 +21,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
 _SECTION_LINE = re.compile(r"^\s*[#*\s]*[一二三四五六]、")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_MAX_GAP = 6  # lines a layout table may skip (blank or wrapped label) before it ends
+_MAX_GAP = 6  # text lines (wrapped labels) a layout table may skip before it ends
 
 
 def _md_cells(line: str) -> list[str]:
@@ -42,6 +42,13 @@ def _pipe_cells(line: str) -> list[str]:
 def _is_short_label(line: str) -> bool:
     text = line.strip()
     return 0 < len(text) <= 40 and "。" not in text and not _SECTION_LINE.match(text)
+
+
+def _is_table_text(line: str) -> bool:
+    """A short line that is not a section heading: a table's label or header text on its own line
+    (Table 2's own 「一、本年新收…」 and 「四、结转…」 rows look like headings but are not)."""
+    text = line.strip()
+    return 0 < len(text) <= 40 and "。" not in text and heading_section(text) is None
 
 
 class _Builder:
@@ -180,8 +187,8 @@ def _read_layout(lines, i, builder) -> int:
             i += 1
             continue
         # a wrapped label line belongs to the table if another table line follows soon
-        ahead = [lines[k][2] for k in range(i + 1, min(n, i + 1 + _MAX_GAP))]
-        if _is_short_label(stripped) and not norm(stripped).startswith(("五、", "四、政府")) and any(is_layout_line(a) for a in ahead):
+        ahead = [text for _, _, text in lines[i + 1:i + 1 + 4 * _MAX_GAP] if text.strip()][:_MAX_GAP]
+        if _is_table_text(stripped) and any(is_layout_line(a) for a in ahead):
             block.append((number, pg, line))
             i += 1
             continue

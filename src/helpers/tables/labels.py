@@ -17,6 +17,7 @@ from ..normalize import norm, split_numbering
 
 SIMILAR = 0.8  # SequenceMatcher ratio for a mistyped label
 MIN_UNNUMBERED_PREFIX = 4  # characters an unnumbered fragment needs to count as a label start
+MAX_UNNUMBERED_EXTRA = 2  # characters unnumbered text may add after a whole label it starts with
 MIN_SIMILAR_UNNUMBERED = 6  # shorter unnumbered text must match exactly: 「予公开」 is not 「予以公开」
 
 
@@ -46,7 +47,10 @@ def score_label(text: str, forms: tuple[LabelForm, ...]) -> float:
             score = 0.5 if numbered else 0.0
         elif form.rest.startswith(rest) and (numbered or len(rest) >= MIN_UNNUMBERED_PREFIX):
             score = 0.75 + 0.2 * len(rest) / len(form.rest)
-        elif rest.startswith(form.rest) and len(form.rest) >= 2:
+        elif rest.startswith(form.rest) and len(form.rest) >= (2 if numbered else MIN_UNNUMBERED_PREFIX) and (
+                numbered or len(rest) - len(form.rest) <= MAX_UNNUMBERED_EXTRA or rest[len(form.rest)] == "("):
+            # 「其他处」 (a piece of the group label 「（六）其他处理」) is not the row 「3.其他」, nor
+            # 「其他处理由逾期不补」 (that piece run into the next column's text) the row 「（六）其他处理」
             score = 0.8
         elif not numbered and len(rest) < MIN_SIMILAR_UNNUMBERED:
             score = 0.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import schema
 from ..document import Cell
 from ..normalize import clean_cell, norm
-from ..values import header_unit, looks_like_value, parse_amount_wan, parse_count
+from ..values import header_unit, parse_amount_wan, parse_count
 from .align import align
 from .labels import resolve_t1_column, resolve_t1_row
 from .model import CellValue, RegionRow, TableResult
@@ -77,7 +77,7 @@ class _T1Reader:
 
     def cell(self, cell: Cell) -> None:
         text = cell.text.strip()
-        if not text or looks_like_value(text):
+        if not text or cell.holds_value:
             if self.current is not None:
                 self.current.slots.append(cell)
             return
@@ -111,7 +111,10 @@ class _T1Reader:
             self.current.label += clean_cell(text)
 
     def end_row(self) -> None:
-        self.current = None
+        # a label printed without numbers waits for them on the next line (a label wrapped
+        # around its numbers in layout text: 「行政事业」 / 「性  0」 / 「收费」)
+        if self.current is not None and self.current.slots:
+            self.current = None
 
     def finish(self, fallback_template: str | None) -> None:
         result = self.result
@@ -137,11 +140,12 @@ class _T1Reader:
             units: dict[str, str | None] = {c.key: None for c in columns}
             if data.header is not None and data.header.columns:
                 printed = [c for t, c, _ in data.header.columns]
-                if [c.key for c in printed] != [c.key for c in columns]:
-                    known = {c.key for c in columns}
-                    printed = [c for c in printed if c.key in known]
-                    if printed:
-                        columns = printed
+                known = {c.key for c in columns}
+                printed = [c for c in printed if c.key in known]
+                # the printed header decides only when it accounts for every printed cell: a
+                # header wrapped over lines may have been read in part (「本年新」 / 「制作数量」)
+                if printed and len(data.slots) != len(columns) and len(printed) == len(data.slots):
+                    columns = printed
                 for _, col, text in data.header.columns:
                     units[col.key] = header_unit(text)
             key_prefix = f"{sub.key}.{row.key}"

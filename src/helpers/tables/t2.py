@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .. import schema
 from ..document import Cell
 from ..normalize import clean_cell, norm
-from ..values import looks_like_value, parse_count
+from ..values import parse_count
 from .align import align
 from .labels import is_t2_header, resolve_t2
 from .model import CellValue, RegionRow, TableResult
@@ -46,6 +46,7 @@ class _T2Reader:
         self.stream_slots: list[Cell] = []
         self.header_positions: dict[str, int] = {}
         self.header_table: int | None = None
+        self.orphan = None  # (slots, positions, line, row): numbers no label above claims
 
     # -- label handling -------------------------------------------------------
     def _start_row(self, row: schema.Row, cell: Cell) -> _PrintedRow:
@@ -106,7 +107,7 @@ class _T2Reader:
         headers = 0
         for index, cell in enumerate(region_row.cells):
             text = cell.text.strip()
-            if not text or looks_like_value(text):
+            if not text or cell.holds_value:
                 slots.append(cell)
                 positions.append(index)
                 continue
@@ -123,31 +124,47 @@ class _T2Reader:
         has_values = any(c.text.strip() for c in slots)
         if headers and not has_values:
             self._header_row(region_row)
+        orphan, self.orphan = self.orphan, None
         if row_key is not None:
             row_key.label.extend(fragments)
             row_key.label_only = not slots
+            if not has_values and orphan is not None and row_key.slots is None \
+                    and region_row.line is not None and region_row.line == orphan[2] + 1:
+                slots, positions, _, _ = orphan  # its numbers were printed on the line above it
+                has_values, orphan = True, None
             if has_values or slots:
                 if has_values or row_key.slots is None:
                     self._assign(row_key, slots, positions)
             self.current = row_key
             self.pending = None if has_values else row_key
+            self._warn_orphan(orphan)
             return
         if has_values:
+            self._warn_orphan(orphan)
             if self.pending is not None:
                 self.pending.label.extend(fragments)
                 self._assign(self.pending, slots, positions)
                 self.pending = None
+            elif region_row.line is not None:
+                self.orphan = (slots, positions, region_row.line, region_row)  # may be the next label's
             else:
-                text = " ".join(c.text for c in region_row.cells if c.text.strip())
-                self.result.warn(f"t2: numbers on line {region_row.line} belong to no recognised row label: {text!r}")
-        elif fragments and self.current is not None:
-            self.current.label.extend(fragments)
+                self._warn_orphan((slots, positions, region_row.line, region_row))
+        else:
+            self._warn_orphan(orphan)
+            if fragments and self.current is not None:
+                self.current.label.extend(fragments)
+
+    def _warn_orphan(self, orphan) -> None:
+        if orphan is not None:
+            region_row = orphan[3]
+            text = " ".join(c.text for c in region_row.cells if c.text.strip())
+            self.result.warn(f"t2: numbers on line {region_row.line} belong to no recognised row label: {text!r}")
 
     def stream(self, region_row: RegionRow) -> None:
         """Cells whose row boundaries were lost: numbers belong to the last row label before them."""
         for cell in region_row.cells:
             text = cell.text.strip()
-            if not text or looks_like_value(text):
+            if not text or cell.holds_value:
                 self.stream_slots.append(cell)
                 continue
             if is_t2_header(text):
@@ -176,6 +193,8 @@ class _T2Reader:
             target.label_only = False
         if filled or (target.slots is None and slots):
             self._assign(target, slots)
+        elif not slots:
+            self.pending = target  # a label on lines of its own: its numbers may follow in a grid row
 
     # -- output ---------------------------------------------------------------
     def finish(self) -> None:
@@ -236,6 +255,7 @@ def parse_t2(rows: list[RegionRow]) -> TableResult:
         else:
             reader.grid_row(region_row)
     reader.flush_stream()
+    reader._warn_orphan(reader.orphan)
     result.found = bool(reader.rows)
     if reader.rows:
         first = next(iter(reader.rows.values())).first_cell

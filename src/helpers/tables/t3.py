@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import schema
 from ..document import Cell
-from ..values import looks_like_value, parse_count
+from ..values import parse_count
 from .align import align
 from .model import CellValue, RegionRow, TableResult
 
@@ -18,14 +18,14 @@ def _data_rows(rows: list[RegionRow]) -> list[list[Cell]]:
         if row.is_stream:
             run: list[Cell] = []
             for cell in row.cells:
-                if looks_like_value(cell.text):
+                if cell.holds_value:
                     run.append(cell)
                 elif run:
                     out.append(run)
                     run = []
             if run:
                 out.append(run)
-        elif row.cells and all(looks_like_value(c.text) for c in row.cells) and len(row.cells) >= 2:
+        elif row.cells and all(c.holds_value for c in row.cells) and len(row.cells) >= 2:
             out.append(row.cells)
     return out
 
