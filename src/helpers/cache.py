@@ -31,7 +31,7 @@ def report_payload(report: Report) -> dict:
         "error": report.error,
         "meta": {k: v for k, v in report.meta.items() if k != "sections"},
         "values": report.values,
-        "cells": [[c.key, c.value, c.raw, c.label, c.unit, c.page, c.line] for c in report.cell_records],
+        "cells": [[c.key, c.value, c.raw, c.label, c.unit, c.page, c.line, c.derived] for c in report.cell_records],
         "checks": [[c.id, c.scope, c.status, c.detail, c.blank_as_zero] for c in report.check_records],
         "warnings": list(report.warnings),
         "sections": report.sections,

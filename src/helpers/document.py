@@ -80,6 +80,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     encoding: str | None = None
     page_count: int | None = None
+    warnings: list[str] = field(default_factory=list)  # what the reader could not read with certainty
 
     @property
     def tables(self) -> list[Table]:

@@ -85,6 +85,8 @@ TABLES: tuple[OutputTable, ...] = (
         _c("unit", STRING, "单位", "unit printed or declared for amounts"),
         _c("page", INT, "页码", "page (PDF) where printed"),
         _c("line", INT, "行号", "source line (text, HTML) or row (XLSX)"),
+        _c("derived", BOOL, "推算值", "not printed: forced by the report's own arithmetic (a split of 0, "
+           "a row one number short whose identity leaves one reading)"),
         _c("overridden", BOOL, "已更正", "the value comes from data/overrides.csv"),
         _c("original_value", FLOAT, "原值", "the parsed value before an override"),
     )),

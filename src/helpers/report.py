@@ -23,12 +23,12 @@ from .normalize import norm
 from .readers import input_format, read_document
 from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, table_regions
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 CONTRACT = 1
 OK, PARTIAL, ERROR = "ok", "partial", "error"
 
 CELL_COLUMNS = ["key", "table", "subtable", "row", "column", "value", "raw_text", "label_zh", "printed_label",
-                "unit", "dtype", "page", "line", "x"]
+                "unit", "dtype", "page", "line", "x", "derived"]
 
 
 @dataclass
@@ -57,6 +57,7 @@ class Report:
                 "key": rec.key, "table": f.table, "subtable": f.subtable, "row": f.row, "column": f.column,
                 "value": rec.value, "raw_text": rec.raw, "label_zh": f.label_zh, "printed_label": rec.label,
                 "unit": rec.unit or f.unit, "dtype": f.dtype, "page": rec.page, "line": rec.line, "x": rec.x,
+                "derived": rec.derived,
             })
         frame = pd.DataFrame(rows, columns=CELL_COLUMNS)
         frame["value"] = pd.array(frame["value"].tolist(), dtype="Float64")
@@ -64,6 +65,11 @@ class Report:
             frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
         frame["x"] = pd.array(frame["x"].tolist(), dtype="Float64")
         return frame
+
+    @property
+    def derived(self) -> list[str]:
+        """Keys whose value the report does not print but its own arithmetic forces."""
+        return [rec.key for rec in self.cell_records if rec.derived]
 
     @property
     def checks(self) -> pd.DataFrame:
@@ -90,6 +96,7 @@ class Report:
             "values": self.values,
             "checks": [c.as_dict() for c in self.check_records],
             "warnings": self.warnings,
+            "derived": self.derived,
             "parser_version": PARSER_VERSION,
         }
 
@@ -138,7 +145,8 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         raise ReportError(path, NOT_A_REPORT,
                           "not a government information disclosure annual report: no report tables and "
                           f"{len(headings)} of the six section headings found")
-    warnings: list[str] = []
+    warnings: list[str] = list(doc.warnings)
+    doubts = len(doc.warnings) + sum(len(t.doubts) for t in (t1, t2, t3))
     template, basis = _decide_template(t1, t2, year_template)
     if template == schema.LEGACY or (not found and year_template == schema.LEGACY):
         template = schema.LEGACY
@@ -160,13 +168,14 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
             records.append(rec)
         if extra and template == schema.GOV2021:
             warnings.append("t2: the single （六）其他处理 row is recorded under t2.other; the three 2021 sub-rows are left null")
+            warnings.extend(_split_of_zero(values, records))
     table_templates = {"t1": t1.template if t1.found else None,
                        "t2": (max(t2.votes, key=t2.votes.get) if t2.votes else None) if t2.found else None}
     for table in (t1, t2, t3):
         warnings.extend(table.warnings)
     complete = _completeness(template, values, t1, t2, t3, warnings)
     checks = run_checks(values, template, _printed_t2_rows(records)) if template in schema.TEMPLATES else []
-    status = OK if complete else PARTIAL
+    status = OK if complete and not doubts else PARTIAL
     meta_out = {
         "agency_name": meta.agency_name,
         "report_year": meta.report_year,
@@ -186,6 +195,28 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
     }
     return Report(path, sha256, doc.input_format, status, meta_out, values, records, checks, warnings,
                   section_texts(doc, headings))
+
+
+def _split_of_zero(values: dict, records: list[CellValue]) -> list[str]:
+    """A 2021 report printing one 「（六）其他处理」 row: where it prints 0, its three sub-rows
+    are 0 too (counts are never negative), so they are filled, marked derived. Nothing else is."""
+    by_key = {rec.key: i for i, rec in enumerate(records)}
+    columns = []
+    for col in schema.COLS7:
+        if values.get(schema.t2_key(schema.T2_OTHER_2019, col)) != 0:
+            continue
+        keys = [schema.t2_key(row, col) for row in schema.T2_OTHER_2021]
+        if any(values.get(k) is not None or k not in by_key or records[by_key[k]].raw is not None for k in keys):
+            continue
+        for key in keys:
+            values[key] = 0
+            old = records[by_key[key]]
+            records[by_key[key]] = CellValue(key, 0, None, old.label, derived=True)
+        columns.append(col)
+    if not columns:
+        return []
+    return [f"t2.other_no_correction/other_fee_unpaid/other_misc: derived 0 in {', '.join(columns)}: the single "
+            "（六）其他处理 row prints 0 there, and three counts that add up to 0 are each 0"]
 
 
 def _printed_t2_rows(records: list[CellValue]) -> list[str]:

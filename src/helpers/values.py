@@ -22,11 +22,12 @@ from decimal import Decimal, InvalidOperation
 
 BLANK_MARKERS = frozenset({"", "-", "—", "——", "–", "―", "/", "／", "\\", "无", "空", "_", "null", "none", "n/a", "na"})
 UNIT_FACTORS_WAN = {"元": Decimal("0.0001"), "万元": Decimal("1"), "亿元": Decimal("10000"), "万": Decimal("1"), "亿": Decimal("10000")}
-_COUNT_SUFFIXES = ("件", "条", "个", "项", "次", "人", "宗", "份")
+_COUNT_SUFFIXES = ("件", "条", "个", "项", "次", "人", "宗", "份", "笔")
 _SIGN_WORDS = (("增加", 1), ("减少", -1), ("增", 1), ("减", -1), ("+", 1), ("-", -1))
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)(亿元|万元|元|万|亿)?$")
-_UNIT_IN_HEADER = re.compile(r"单位[:：]?\s*(亿元|万元|元)")
+# 「（单位：万元，保留4位小数）」, 「采购总金额（元）」, 「（万元）」
+_UNIT_IN_HEADER = re.compile(r"单位[:：]?\s*(亿元|万元|元)|\(\s*(亿元|万元|元)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,13 @@ def parse_count(raw: str, *, signed: bool = False) -> Parsed:
 
 
 def header_unit(header_text: str) -> str | None:
-    """The money unit a column header declares, e.g. 「采购总金额（单位：万元，保留4位小数）」 → 万元."""
+    """The money unit a column header (or a row label) declares.
+
+    >>> header_unit("采购总金额（单位：万元，保留4位小数）"), header_unit("采购总金额（元）"), header_unit("采购总金额")
+    ('万元', '元', None)
+    """
     m = _UNIT_IN_HEADER.search(unicodedata.normalize("NFKC", header_text).replace(" ", ""))
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def parse_amount_wan(raw: str, *, header_unit: str | None = None) -> Parsed:

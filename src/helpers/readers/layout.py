@@ -84,8 +84,35 @@ def tokenize(line: str) -> list[Token]:
 
 
 def is_layout_line(line: str) -> bool:
-    """Two or more cells separated by a gap of at least two spaces."""
-    return len(tokenize(line.strip())) >= 2
+    """Two or more cells separated by a gap of at least two spaces (or a run of single-spaced
+    numbers). One space between words is not a gap: 「## 一、总体情况」 is a heading.
+
+    >>> is_layout_line("规章      0   0"), is_layout_line("## 一、总体情况"), is_layout_line("0 0 0")
+    (True, False, True)
+    """
+    runs = _TOKEN.findall(line.strip())
+    return len(runs) >= 2 or any(len(r.split(" ")) > 1 and all(looks_like_value(p) for p in r.split(" ")) for r in runs)
+
+
+MAX_TABLE_LABEL = 24  # characters: a longer run of text beside a number is a sentence, not a row label
+
+
+def is_tabular(text: str) -> bool:
+    """Whether layout text shows a table: two lines that print a short label and numbers apart
+    (「行政许可      0」), or one line with three numbers or more. Narrative lines that happen
+    to hold a number (「…行政复议   351」) are sentences: long, or punctuated.
+    """
+    rows = 0
+    for line in text.splitlines():
+        tokens = tokenize(line.strip())
+        numbers = sum(t.is_value and t.is_number for t in tokens)
+        labels = [t.text for t in tokens if not t.is_value]
+        if not numbers or any(len(t) > MAX_TABLE_LABEL or any(p in t for p in "。；") for t in labels):
+            continue
+        if numbers >= 3:
+            return True
+        rows += bool(labels)
+    return rows >= 2
 
 
 def _anchors(rows: list[list[Token]]) -> list[float]:
@@ -98,11 +125,14 @@ def _anchors(rows: list[list[Token]]) -> list[float]:
 
 
 def _place(values: list[Token], anchors: list[float]) -> list[Token | None]:
-    """Assign values (in order) to anchors (in order), minimising distance; gaps become None."""
+    """Assign values (in order) to anchors (in order), minimising distance; gaps become None.
+
+    Positions are used as printed: moving a line's values as a whole to fit the anchors better
+    (its label may have pushed them right) put blanks in the wrong column on real reports.
+    """
     n, m = len(values), len(anchors)
     if n == m:
         return list(values)
-    # dynamic programming over monotone assignments
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     cost[0] = [0.0] * (m + 1)

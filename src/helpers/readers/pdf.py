@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Cell, Document, Paragraph, Table, TableRow
+from ..document import Document, Paragraph, Table, TableRow
 from ..errors import CORRUPT_FILE, EMPTY_FILE, ENCRYPTED, NO_TEXT_LAYER, ReportError
-from .pdf_grid import page_grids, text_lines
-from .pdf_stitch import compatible, stitch
+from .pdf_grid import char_lines, page_grids, text_lines
+from .pdf_stitch import bottom_cells, compatible, stitch
 
 BACKENDS = ("pdfplumber", "camelot-lattice", "camelot-stream")
 DEFAULT_BACKEND = "pdfplumber"  # see benchmarks/bench_pdf_backends.py
@@ -118,74 +118,105 @@ def is_false_table(table: PageTable) -> bool:
     return table.n_columns <= 1 or not table.rows
 
 
-def page_lines(page, tables: list[PageTable]) -> list[tuple[float, str]]:
-    """(top, text) of each text line outside the tables; page-number footers dropped."""
-    chars = [c for c in page.chars if not _inside((c["x0"], c["top"], c["x1"], c["bottom"]), tables)]
-    return [(top, text) for top, _, text in text_lines(chars) if not _PAGE_NUMBER.match(text)]
+def _lines(chars: list[dict]) -> list[tuple[float, str]]:
+    """(top, text) of each text line; page-number footers dropped."""
+    return [(top, text) for top, _, text, _, _ in text_lines(chars) if not _PAGE_NUMBER.match(text)]
 
 
-def borderless_blocks(page) -> list | None:
-    """A page whose tables have no ruling lines, read from its text laid out in columns.
+def _layout_blocks(region, page_no: int) -> list | None:
+    """A region of a page (a band between ruled tables, or the whole page) read from its layout
+    text when it shows a table without ruling lines, else None.
 
     pdfplumber's layout text places each character at its position, as ``pdftotext -layout``
-    does, so the text reader's space-aligned-columns reader rebuilds the rows. Any line that
-    prints a label and a number apart (「行政许可      0」) makes the page a table page. Returns
-    the page's blocks (paragraphs and tables, page numbers set), or None when no line does.
+    does, so the text reader's space-aligned-columns reader rebuilds the rows.
     """
-    from .layout import tokenize
+    from .layout import is_tabular
     from .text import parse_text
 
-    text = page.extract_text(layout=True) or ""
-    tabular = False
-    for line in text.splitlines():
-        tokens = tokenize(line.strip())
-        if any(t.is_value and t.is_number for t in tokens) and any(not t.is_value for t in tokens):
-            tabular = True
-            break
-    if not tabular:
+    text = region.extract_text(layout=True) or ""
+    if not is_tabular(text):
         return None
     blocks = parse_text(text).blocks
     for block in blocks:
-        block.page = page.page_number if isinstance(block, Paragraph) else None
+        block.page = page_no if isinstance(block, Paragraph) else None
         if isinstance(block, Table):
+            block.source = "pdf-layout"
             for row in block.rows:
-                row.page = page.page_number
+                row.page = page_no
                 for cell in row.cells:
-                    cell.page = page.page_number
+                    cell.page = page_no
     return blocks
 
 
-def assemble(path: str, page_count: int, pages) -> Document:
-    """Build the document from per-page (lines, tables), interleaved top to bottom; a page read
-    from its layout text brings its blocks already in order. A table that ends its page and
-    one that starts the next with the same columns are one table (:mod:`.pdf_stitch`)."""
-    doc = Document(path=path, input_format="pdf", page_count=page_count)
-    open_table: tuple[Table, PageTable] | None = None  # a table that ended the previous page
-    for page_no, lines, tables in pages:
-        if tables and not isinstance(tables[0], PageTable):
-            for block in tables:
-                if isinstance(block, Table):
-                    block.index = len(doc.tables)
-                    block.source = "pdf-layout"
-                doc.blocks.append(block)
-            open_table = None
+def _number_set_apart(chars: list[dict]) -> bool:
+    """Some number printed after a gap of two characters or more: the cheap sign of a table
+    that decides whether to lay the text out (which costs far more than reading lines)."""
+    for line in char_lines([c for c in chars if c["text"].strip()]):
+        for prev, ch in zip(line, line[1:]):
+            if ch["text"].isdigit() and ch["x0"] - prev["x1"] >= 2 * max(ch["size"], 1):
+                return True
+    return False
+
+
+def page_items(page, tables: list[PageTable]) -> list[tuple[float, object]]:
+    """The page's content top to bottom, as (top, item): ruled tables (:class:`PageTable`), and
+    the text around them in bands, each band read as a borderless table (a list of blocks)
+    when it shows one, else as lines of paragraph text (str)."""
+    items: list[tuple[float, object]] = [(t.bbox[1], t) for t in tables]
+    cuts = sorted((t.bbox[1], t.bbox[3]) for t in tables)
+    bounds = [float(page.bbox[1])] + [v for top, bottom in cuts for v in (top, bottom)] + [float(page.bbox[3])]
+    for top, bottom in zip(bounds[::2], bounds[1::2]):
+        if bottom <= top:
             continue
-        items: list[tuple[float, int, object]] = [(top, 0, text) for top, text in lines]
-        items += [(t.bbox[1], 1, t) for t in tables]
-        for position, (_, _, item) in enumerate(sorted(items, key=lambda it: (it[0], it[1]))):
+        def in_band(obj, top=top, bottom=bottom) -> bool:  # by the middle: a character is in one band only
+            middle = (obj["top"] + obj["bottom"]) / 2
+            return top <= middle < bottom and not _inside((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), tables)
+
+        band = page.filter(lambda obj: obj.get("object_type") != "char" or in_band(obj))
+        chars = [c for c in page.chars if in_band(c)]
+        if not any(c["text"].strip() for c in chars):
+            continue
+        blocks = _layout_blocks(band, page.page_number) if _number_set_apart(chars) else None
+        if blocks is not None:
+            items.append((top, blocks))
+        else:
+            items.extend(_lines(chars))
+    items.sort(key=lambda it: (it[0], not isinstance(it[1], PageTable)))
+    return items
+
+
+def assemble(path: str, page_count: int, pages) -> Document:
+    """Build the document from each page's items (see :func:`page_items`), in order. A table
+    that ends its page and one that starts the next with the same columns are one table
+    (:mod:`.pdf_stitch`)."""
+    doc = Document(path=path, input_format="pdf", page_count=page_count)
+    open_table: tuple[Table, PageTable, list] | None = None  # a table that ended the previous page
+    for page_no, items in pages:
+        for position, (_, item) in enumerate(items):
             if isinstance(item, str):
                 doc.blocks.append(Paragraph(item, None, page_no))
                 open_table = None
                 continue
+            if isinstance(item, list):  # a borderless table read from layout text
+                for block in item:
+                    if isinstance(block, Table):
+                        block.index = len(doc.tables)
+                    doc.blocks.append(block)
+                open_table = None
+                continue
             if not item.rows:
                 continue
+            if item.clipped:
+                doc.warnings.append(f"page {page_no}: a table runs to the edge of the page; whatever it prints "
+                                    "beyond the edge is cut off, so values in its outer column may be missing")
             if position == 0 and open_table is not None and compatible(open_table[1].xs, item.xs):
-                table, _ = open_table
-                table.rows = stitch(table.rows, item.rows)
+                table, _, reaching = open_table
+                table.rows, reaching = stitch(table.rows, reaching, item.rows)
             else:
                 table = Table(item.rows, index=len(doc.tables), source="pdf")
                 doc.blocks.append(table)
-            open_table = (table, item)
+                reaching = bottom_cells(item.rows)
+            open_table = (table, item, reaching)
     return doc
 
 
@@ -215,7 +246,7 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
                 n_unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
                 has_images = has_images or bool(page.images)
                 if not chars:
-                    pages_out.append((page.page_number, [], []))
+                    pages_out.append((page.page_number, []))
                     continue
                 if backend == "pdfplumber":
                     tables = plumber_tables(page)
@@ -225,11 +256,7 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
                         camelot_tables = read_camelot(path, backend.split("-")[1], len(pdf.pages)) or {0: []}
                     tables = camelot_tables.get(page.page_number, [])
                 tables = [t for t in tables if not is_false_table(t)]
-                layout = None if tables else borderless_blocks(page)
-                if layout is not None:
-                    pages_out.append((page.page_number, [], layout))
-                else:
-                    pages_out.append((page.page_number, page_lines(page, tables), tables))
+                pages_out.append((page.page_number, page_items(page, tables)))
             except ReportError:
                 raise
             except Exception as exc:  # a page pdfminer cannot interpret

@@ -78,7 +78,8 @@ def camelot_tables(path: str, flavor: str, page_count: int) -> dict[int, list[Pa
         x1, y1, x2, y2 = table._bbox
         bbox = (x1, height - y2, x2, height - y1)
         reader = _lattice_rows if flavor == "lattice" else _stream_rows
-        out.setdefault(page_no, []).append(PageTable(bbox, reader(table, page_no, height)))
+        xs = sorted({round(c.x1, 1) for row in table.cells for c in row} | {round(c.x2, 1) for row in table.cells for c in row})
+        out.setdefault(page_no, []).append(PageTable(bbox, reader(table, page_no, height), xs))
     for tables in out.values():
         tables.sort(key=lambda t: t.bbox[1])
     return out

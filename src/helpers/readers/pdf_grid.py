@@ -10,7 +10,7 @@ the rulings becomes a column of its own, and every character inside a table land
 one cell: nothing is dropped. A column of numbers whose horizontal rulings are missing is cut
 back into rows by its text lines.
 
->>> merged_regions(2, 3, lambda r, c: c == 0, lambda r, c: True)[(0, 1)]
+>>> merged_regions(2, 3, lambda r, c: c == 1, lambda r, c: False)[(0, 1)]  # row 0: columns 1-2 merged
 (0, 1, 0, 2)
 """
 
@@ -56,19 +56,49 @@ class Grid:
 # ---------------------------------------------------------------- rulings and networks
 
 def page_rules(page) -> list[Rule]:
-    """Ruling segments of a pdfplumber page, snapped and joined."""
+    """Ruling segments of a pdfplumber page, snapped and joined; underlines left out."""
     from pdfplumber.table import merge_edges
 
     rules = []
     straight = [e for e in page.edges if e.get("orientation") in ("h", "v")]  # curves have diagonal edges
+    lines = None
     for edge in merge_edges(straight, SNAP, SNAP, SNAP, SNAP):
         if edge["orientation"] == "v":
             rule = Rule(True, edge["x0"], edge["top"], edge["bottom"])
         else:
             rule = Rule(False, edge["top"], edge["x0"], edge["x1"])
+            lines = lines if lines is not None else _phrases(page.chars)
+            if _underlines(rule, lines):
+                continue
         if rule.end - rule.start >= MIN_RULE:
             rules.append(rule)
     return rules
+
+
+UNDERLINE_GAP = 4.0  # points below a line of text an underline (or strike-through) may run
+
+
+def _phrases(chars: list[dict]) -> list[tuple[float, float, float, float]]:
+    """(top, bottom, x0, x1) of each run of text on a line without a gap wider than a character."""
+    out = []
+    for line in char_lines([c for c in chars if c["text"].strip()]):
+        run = [line[0]]
+        for ch in line[1:] + [None]:
+            if ch is not None and ch["x0"] - run[-1]["x1"] <= max(ch["size"], 1):
+                run.append(ch)
+                continue
+            out.append((min(c["top"] for c in run), max(c["bottom"] for c in run), run[0]["x0"], run[-1]["x1"]))
+            if ch is not None:
+                run = [ch]
+    return out
+
+
+def _underlines(rule: Rule, phrases: list[tuple[float, float, float, float]]) -> bool:
+    """A horizontal segment no longer than a run of text, right under or through it: text
+    decoration (underlined or struck-through text), not a cell border, which runs on past the
+    text by the cell's padding."""
+    return any(top - 1 <= rule.pos <= bottom + UNDERLINE_GAP and rule.start >= x0 - 1 and rule.end <= x1 + 1
+               for top, bottom, x0, x1 in phrases)
 
 
 def _touch(h: Rule, v: Rule) -> bool:
@@ -149,18 +179,24 @@ def merged_regions(n_rows: int, n_cols: int, open_right: Callable[[int, int], bo
     return regions
 
 
-def text_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
-    """(top, bottom, text) of each line of characters; a gap wider than half a character is a space."""
-    chars = sorted(chars, key=lambda c: (round(c["top"]), c["x0"]))
+def char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines (tops closer than the tolerance), top to bottom, left to right."""
     lines: list[list[dict]] = []
-    for ch in chars:
+    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
         if lines and abs(ch["top"] - lines[-1][0]["top"]) < LINE_TOLERANCE:
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    out = []
-    for line in sorted(lines, key=lambda ln: min(c["top"] for c in ln)):
+    for line in lines:
         line.sort(key=lambda c: c["x0"])
+    return sorted(lines, key=lambda ln: min(c["top"] for c in ln))
+
+
+def text_lines(chars: list[dict]) -> list[tuple[float, float, str, float, float]]:
+    """(top, bottom, text, x0, x1) of each line of characters; a gap wider than half a character
+    is a space."""
+    out = []
+    for line in char_lines(chars):
         parts: list[str] = []
         prev = None
         for ch in line:
@@ -171,7 +207,9 @@ def text_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
             prev = ch
         text = "".join(parts).strip()
         if text:
-            out.append((min(c["top"] for c in line), max(c["bottom"] for c in line), text))
+            visible = [c for c in line if c["text"].strip()] or line
+            out.append((min(c["top"] for c in line), max(c["bottom"] for c in line), text,
+                        min(c["x0"] for c in visible), max(c["x1"] for c in visible)))
     return out
 
 
@@ -186,9 +224,9 @@ def _widen(xs: list[float], ys: list[float], chars: list[dict]) -> list[float]:
         cx, cy = _center(ch)
         if not ch["text"].strip() or not ys[0] < cy < ys[-1]:
             continue
-        if xs[0] - MARGIN_REACH < cx < xs[0]:
+        if xs[0] - MARGIN_REACH < ch["x0"] and ch["x1"] <= xs[0]:
             left.append(ch["x0"])
-        elif xs[-1] < cx < xs[-1] + MARGIN_REACH:
+        elif xs[-1] <= ch["x0"] and ch["x1"] < xs[-1] + MARGIN_REACH:
             right.append(ch["x1"])
     if left:
         xs = [min(left) - 1, *xs]
@@ -203,8 +241,8 @@ def build_grid(group: list[Rule], chars: list[dict], page_no: int, page_width: f
     horizontal = [r for r in group if not r.vertical]
     xs = _cluster([r.pos for r in vertical] + [min(r.start for r in horizontal), max(r.end for r in horizontal)])
     ys = _cluster([r.pos for r in horizontal] + [min(r.start for r in vertical), max(r.end for r in vertical)])
-    if len(xs) < 2 or len(ys) < 2:
-        return None
+    if len(xs) < 3 or len(ys) < 2:
+        return None  # one ruled column: a framed paragraph, not a table
     xs = _widen(xs, ys, chars)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
 
@@ -240,7 +278,7 @@ def build_grid(group: list[Rule], chars: list[dict], page_no: int, page_width: f
         for key in sorted(starts[r], key=lambda k: k[1]):
             r0, c0, r1, c1 = regions[key]
             lines = text_lines(placed[key])
-            text = "\n".join(t for _, _, t in lines)
+            text = "\n".join(line[2] for line in lines)
             box = (round(xs[c0], 2), round(ys[r0], 2), round(xs[c1 + 1], 2), round(ys[r1 + 1], 2))
             rowspan = sum(1 for e in emitted if r0 <= e <= r1)
             cells.append(Cell(text, None, page_no, xs[c0], rowspan=max(rowspan, 1), colspan=c1 - c0 + 1, bbox=box))
@@ -256,11 +294,11 @@ def _split_stacked_values(regions, placed, ys):
     for key, (r0, c0, r1, c1) in regions.items():
         chars = placed[key]
         lines = text_lines(chars) if r1 > r0 else []
-        rows_of_lines = [bisect_right(ys, (top + bottom) / 2) - 1 for top, bottom, _ in lines]
-        if len(lines) >= 2 and all(looks_like_value(t) and t for _, _, t in lines) \
+        rows_of_lines = [bisect_right(ys, (line[0] + line[1]) / 2) - 1 for line in lines]
+        if len(lines) >= 2 and all(looks_like_value(line[2]) for line in lines) \
                 and len(set(rows_of_lines)) == len(lines):
             bounds = [r0] + [r for r in rows_of_lines[1:]] + [r1 + 1]
-            for (start, end), (top, bottom, _) in zip(zip(bounds, bounds[1:]), lines):
+            for (start, end), (top, bottom, *_) in zip(zip(bounds, bounds[1:]), lines):
                 new_key = (start, c0)
                 out_regions[new_key] = (start, c0, end - 1, c1)
                 out_placed[new_key] = [ch for ch in chars if top - 0.5 <= _center(ch)[1] <= bottom + 0.5]

@@ -6,11 +6,15 @@ its numbers or the rest of its label start the next; a merged cell (a group labe
 merged over several rows) is drawn once on each page. Stitching puts them back together:
 
 - the continuation's leading rows that repeat the table's header rows are dropped;
-- when every cell of the continuation's first row continues the cell above it in the same
-  column (empty, or text that neither starts a numbered item nor puts a number under a
-  number), that row was cut by the break and is merged into the first part's last row;
-- otherwise only merged cells carry over (a group label or numbers merged over several rows,
-  drawn once on each page): the top part is extended and takes the bottom part's text.
+- a merged cell (a group label, numbers merged over several rows) cut by the break is drawn
+  on both pages: its part at the top of the continuation extends the part reaching the bottom
+  of the first (empty, or text that neither starts a numbered item nor puts a number under a
+  number), so it is one cell again.
+
+A row cut in two by the break stays two rows, a label on one and the rest of the label or its
+numbers on the next: the table parser, which knows the labels, joins them (a label without
+numbers waits for them). Joining them here, knowing no labels, could join a row printed
+blank with the next row.
 
 Positions come from the cells' boxes, so nothing here knows what the table is about.
 """
@@ -60,40 +64,45 @@ def _texts(row: TableRow) -> list[str]:
     return [c.text.strip() for c in row.cells]
 
 
-def stitch(first: list[TableRow], continuation: list[TableRow]) -> list[TableRow]:
-    """The rows of one table made of ``first`` and the ``continuation`` on the next page."""
+def bottom_cells(rows: list[TableRow]) -> list[tuple[Cell, tuple]]:
+    """The cells reaching the bottom of one page's part of a table, with their box on that page."""
+    boxed = [(c, c.bbox) for row in rows for c in row.cells if c.bbox]
+    if not boxed:
+        return []
+    bottom = max(box[3] for _, box in boxed)
+    return [(c, box) for c, box in boxed if _same(box[3], bottom)]
+
+
+def stitch(first: list[TableRow], reaching: list[tuple[Cell, tuple]], continuation: list[TableRow]
+           ) -> tuple[list[TableRow], list[tuple[Cell, tuple]]]:
+    """The rows of one table made of ``first`` and its ``continuation`` on the next page.
+
+    ``reaching`` are the cells reaching the bottom of the first part's last page (see
+    :func:`bottom_cells`); the cells reaching the bottom of the continuation are returned with
+    the rows, for the next page.
+    """
     rows = list(continuation)
     header = 0
     while header < min(len(first), len(rows)) and _texts(first[header]) == _texts(rows[header]) \
             and not any(looks_like_value(t) and t for t in _texts(rows[header])):
         header += 1
     rows = rows[header:]
-    if not rows or not first:
-        return first + rows
-    bottom_edge = max(c.bbox[3] for row in first for c in row.cells if c.bbox)
-    reaching = [c for row in first for c in row.cells if c.bbox and _same(c.bbox[3], bottom_edge)]
+    next_reaching = bottom_cells(rows)
+    if not rows or not first or not reaching:
+        return first + rows, next_reaching
     head = rows[0]
-    matches: list[tuple[Cell, Cell | None]] = []
-    for cell in head.cells:
-        partner = next((b for b in reaching if cell.bbox and _same(b.bbox[0], cell.bbox[0])
-                        and _same(b.bbox[2], cell.bbox[2])), None)
-        matches.append((cell, partner if partner is not None and _continues(cell, partner) else None))
-    merge_row = all(partner is not None for _, partner in matches) and bool(matches)
-    if not merge_row:  # a new row: only merged cells (group labels, merged numbers) carry over
-        last_top = max(c.bbox[1] for c in reaching)
-        matches = [(cell, partner if partner is not None and (cell.rowspan > 1 or partner.bbox[1] < last_top - TOLERANCE)
-                    else None) for cell, partner in matches]
+    last_top = max(box[1] for _, box in reaching)
     kept: list[Cell] = []
-    for cell, partner in matches:
-        if partner is None:
+    for cell in head.cells:
+        partner = next((c for c, box in reaching if cell.bbox and _same(box[0], cell.bbox[0])
+                        and _same(box[2], cell.bbox[2]) and (cell.rowspan > 1 or box[1] < last_top - TOLERANCE)), None)
+        # only merged cells carry over: a group label or numbers merged over several rows
+        if partner is None or not _continues(cell, partner):
             kept.append(cell)
             continue
         text = cell.text.strip()
         if text:
             partner.text = f"{partner.text}\n{text}" if partner.text.strip() else text
-        partner.rowspan += cell.rowspan - (1 if merge_row else 0)
-        partner.bbox = (*partner.bbox[:3], cell.bbox[3])
-    out = list(first)
-    if not merge_row:
-        out.append(TableRow(kept, head.line, head.page))
-    return out + rows[1:]
+        partner.rowspan += cell.rowspan
+        next_reaching = [(partner if c is cell else c, box) for c, box in next_reaching]
+    return [*first, TableRow(kept, head.line, head.page), *rows[1:]], next_reaching

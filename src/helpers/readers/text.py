@@ -21,7 +21,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
 _SECTION_LINE = re.compile(r"^\s*[#*\s]*[一二三四五六]、")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_MAX_GAP = 6  # text lines (wrapped labels) a layout table may skip before it ends
+_MAX_GAP = 12  # text lines (wrapped labels) a layout table may skip before it ends
 
 
 def _md_cells(line: str) -> list[str]:

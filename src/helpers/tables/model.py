@@ -19,6 +19,7 @@ class CellValue:
     page: int | None = None
     x: float | None = None
     unit: str | None = None  # unit printed with an amount (元, 万元, 亿元) or taken from its header
+    derived: bool = False  # not printed: forced by the report's own arithmetic (see align, report)
 
     @classmethod
     def from_cell(cls, key: str, value, cell: Cell | None, label: str, unit: str | None = None) -> "CellValue":
@@ -35,6 +36,7 @@ class TableResult:
     complete: bool = False
     cells: dict[str, CellValue] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)  # the warnings after which a printed value may be unread
     votes: dict[str, int] = field(default_factory=dict)
     first_line: int | None = None
     first_page: int | None = None
@@ -42,8 +44,11 @@ class TableResult:
     def vote(self, template: str, weight: int = 1) -> None:
         self.votes[template] = self.votes.get(template, 0) + weight
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, doubt: bool = True) -> None:
+        """Record a warning; ``doubt`` unless every printed value was still read with certainty."""
         self.warnings.append(message)
+        if doubt:
+            self.doubts.append(message)
 
 
 @dataclass

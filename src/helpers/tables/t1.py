@@ -153,12 +153,14 @@ class _T1Reader:
                 result.warn(f"t1.{key_prefix}: row printed twice; the first one is kept")
                 continue
             seen.add(key_prefix)
-            cells, warning = align(data.slots, len(columns))
-            if warning:
-                result.warn(f"t1.{key_prefix}: {warning}")
+            aligned = align(data.slots, len(columns))
+            if aligned.warning:
+                result.warn(f"t1.{key_prefix}: {aligned.warning}", aligned.doubt)
+            cells = aligned.cells
             for col, cell in zip(columns, cells):
                 key = schema.t1_key(sub.key, row.key, col.key)
-                result.cells[key] = _value(key, col, cell, data.label, units.get(col.key), result)
+                unit = units.get(col.key) or header_unit(data.label)  # 「政府集中采购（元）」
+                result.cells[key] = _value(key, col, cell, data.label, unit, result)
         for sub in subtables.values():
             for row in sub.rows:
                 for col in sub.columns:

@@ -210,14 +210,21 @@ class _T2Reader:
             self._merged_subrows()
         elif other is not None:
             result.vote(schema.GOV2019, 2)
+        merged = schema.T2_OTHER_2019 in self.rows and has_subrows
         for key in self.order:
             printed = self.rows[key]
             label = " ".join(t for t in printed.label if t)
-            cells, warning = align(printed.slots or [], len(schema.T2_COLUMNS), printed.positions, printed.header)
-            if warning:
-                result.warn(f"t2.{key}: {warning}")
-            for col, cell in zip(schema.T2_COLUMNS, cells):
+            if printed.slots is None and not (merged and key in _SUBROWS):
+                result.warn(f"t2.{key}: its label is printed but no cells follow it; its values were not found")
+            aligned = align(printed.slots or [], len(schema.T2_COLUMNS), printed.positions, printed.header,
+                            identities=[(tuple(range(len(schema.COLS6))), len(schema.COLS6))])
+            if aligned.warning:
+                result.warn(f"t2.{key}: {aligned.warning}", aligned.doubt)
+            for index, (col, cell) in enumerate(zip(schema.T2_COLUMNS, aligned.cells)):
                 key_ = schema.t2_key(key, col.key)
+                if index in aligned.derived:
+                    result.cells[key_] = CellValue(key_, aligned.derived[index], None, label, derived=True)
+                    continue
                 if cell is None:
                     result.cells[key_] = CellValue.from_cell(key_, None, None, label)
                     continue
@@ -240,7 +247,7 @@ class _T2Reader:
             source.slots = None
             self.result.warn(
                 "t2.other: one set of numbers is printed for the three （六）其他处理 sub-rows together "
-                "(the other sub-rows print no cells); recorded under t2.other, sub-rows left null"
+                "(the other sub-rows print no cells); recorded under t2.other, sub-rows left null", doubt=False
             )
 
 

@@ -9,6 +9,11 @@ from .align import align
 from .model import CellValue, RegionRow, TableResult
 
 N_COLUMNS = len(schema.T3_COLUMNS)
+_KEYS = [c.key for c in schema.T3_COLUMNS]
+_RESULTS = ("upheld", "corrected", "other", "pending")
+# each group's 总计 is the sum of its four results (T3-REV, T3-DIR, T3-AFT)
+IDENTITIES = [(tuple(_KEYS.index(f"{group}_{r}") for r in _RESULTS), _KEYS.index(f"{group}_total"))
+              for group in ("review", "lit_direct", "lit_after_review")]
 
 
 def _data_rows(rows: list[RegionRow]) -> list[list[Cell]]:
@@ -41,14 +46,18 @@ def parse_t3(rows: list[RegionRow]) -> TableResult:
     if chosen is not None:
         result.found = True
         result.first_line, result.first_page = chosen[0].line, chosen[0].page
-        cells, warning = align(chosen, N_COLUMNS)
-        if warning:
-            result.warn(f"t3: {warning}")
+        aligned = align(chosen, N_COLUMNS, identities=IDENTITIES)
+        if aligned.warning:
+            result.warn(f"t3: {aligned.warning}", aligned.doubt)
+        cells, derived = aligned.cells, aligned.derived
         result.complete = True
     else:
-        cells = [None] * N_COLUMNS
-    for col, cell in zip(schema.T3_COLUMNS, cells):
+        cells, derived = [None] * N_COLUMNS, {}
+    for index, (col, cell) in enumerate(zip(schema.T3_COLUMNS, cells)):
         key = schema.t3_key(col.key)
+        if index in derived:
+            result.cells[key] = CellValue(key, derived[index], None, col.label, derived=True)
+            continue
         if cell is None:
             result.cells[key] = CellValue(key, None, None, col.label)
             continue
