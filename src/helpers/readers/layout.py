@@ -83,35 +83,44 @@ def tokenize(line: str) -> list[Token]:
     return out
 
 
-def is_layout_line(line: str) -> bool:
-    """Two or more cells separated by a gap of at least two spaces (or a run of single-spaced
-    numbers). One space between words is not a gap: 「## 一、总体情况」 is a heading.
+def is_table_line(line: str) -> bool:
+    """A short label followed by numbers (「行政许可 447228」, 「规章 1 0 11」), or numbers only:
+    a table row even where one space separates its cells (text pulled from a PDF without
+    layout). Sentences that hold a number (「…行政复议 351」) are long, or punctuated.
+    """
+    tokens = tokenize(line.strip())
+    numbers = [t for t in tokens if t.is_value and t.is_number]
+    labels = [t.text for t in tokens if not t.is_value]
+    if not numbers or any(len(t) > MAX_TABLE_LABEL or any(p in t for p in "。；") for t in labels):
+        return False
+    return len(numbers) >= 2 or (bool(labels) and tokens[-1].is_value)
 
-    >>> is_layout_line("规章      0   0"), is_layout_line("## 一、总体情况"), is_layout_line("0 0 0")
+
+def is_layout_line(line: str) -> bool:
+    """Two or more cells separated by a gap of at least two spaces, or a table row whose cells
+    one space separates (:func:`is_table_line`). One space between words is not a gap:
+    「## 一、总体情况」 is a heading.
+
+    >>> is_layout_line("规章      0   0"), is_layout_line("## 一、总体情况"), is_layout_line("规章 1 0 11")
     (True, False, True)
     """
-    runs = _TOKEN.findall(line.strip())
-    return len(runs) >= 2 or any(len(r.split(" ")) > 1 and all(looks_like_value(p) for p in r.split(" ")) for r in runs)
+    return len(_TOKEN.findall(line.strip())) >= 2 or is_table_line(line)
 
 
 MAX_TABLE_LABEL = 24  # characters: a longer run of text beside a number is a sentence, not a row label
 
 
 def is_tabular(text: str) -> bool:
-    """Whether layout text shows a table: two lines that print a short label and numbers apart
-    (「行政许可      0」), or one line with three numbers or more. Narrative lines that happen
-    to hold a number (「…行政复议   351」) are sentences: long, or punctuated.
-    """
+    """Whether layout text shows a table: two table rows (:func:`is_table_line`) that print a
+    label, or one with three numbers or more."""
     rows = 0
     for line in text.splitlines():
-        tokens = tokenize(line.strip())
-        numbers = sum(t.is_value and t.is_number for t in tokens)
-        labels = [t.text for t in tokens if not t.is_value]
-        if not numbers or any(len(t) > MAX_TABLE_LABEL or any(p in t for p in "。；") for t in labels):
+        if not is_table_line(line):
             continue
-        if numbers >= 3:
+        tokens = tokenize(line.strip())
+        if sum(t.is_value and t.is_number for t in tokens) >= 3:
             return True
-        rows += bool(labels)
+        rows += any(not t.is_value for t in tokens)
     return rows >= 2
 
 
