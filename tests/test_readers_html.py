@@ -40,6 +40,7 @@ def test_real_html_values_exact(stem, expected_fixtures):
     assert report.input_format == "html"
     assert report.status == "ok"
     assert report.values == expected["values"]
+    assert report.derived == expected.get("derived", [])
     assert {k: type(v) for k, v in report.values.items()} == {k: type(v) for k, v in expected["values"].items()}
     assert _meta(report) == _expected_meta(expected)
     failing = [n for n in expected["notes"] if n.startswith("CHECK") and "FAILS" in n]

@@ -3,6 +3,7 @@ parse to exactly the values read by hand from the original tables (tests/fixture
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from helpers import read_report, schema
@@ -20,6 +21,7 @@ def test_fixture_values_exact(stem, expected_fixtures):
     report = read_report(FIXTURES / "text" / f"{stem}.txt")
     assert report.status == "ok"
     assert report.values == expected["values"]
+    assert report.derived == expected.get("derived", [])
     meta = report.meta
     assert (meta["agency_name"], meta["report_year"], meta["template"], meta["published_date"]) == (
         expected["agency_name"], expected["report_year"], expected["template"], expected["published_date"])
@@ -49,10 +51,17 @@ def test_huaian_layout_text_wrapped_labels():
 
 
 def test_merged_other_subrows_recorded_under_other():
-    """047 prints one set of numbers across the three （六） sub-rows: never split it."""
+    """047 prints one set of numbers across the three （六） sub-rows: never split it; where it
+    prints 0, each sub-row is 0 (derived: three counts adding up to 0)."""
     report = read_report(FIXTURES / "text" / "047_pingtan-shichangjianguanju_2021.txt")
+    assert report.status == "ok"
     assert report.values["t2.other.total"] == 0
-    assert all(report.values[f"t2.{r}.total"] is None for r in schema.T2_OTHER_2021)
+    assert all(report.values[f"t2.{r}.total"] == 0 for r in schema.T2_OTHER_2021)
+    assert {f"t2.{r}.total" for r in schema.T2_OTHER_2021} <= set(report.derived)
+    assert not any(k.startswith("t2.other.") for k in report.derived)  # the printed row is read, not derived
     assert any("recorded under t2.other" in w for w in report.warnings)
+    assert any(w.startswith("t2.other_no_correction/other_fee_unpaid/other_misc: derived 0") for w in report.warnings)
+    cells = report.cells.set_index("key")
+    assert cells.loc["t2.other_misc.total", "derived"] and pd.isna(cells.loc["t2.other_misc.total", "raw_text"])
     outcome = [c for c in report.check_records if c.id == "T2-OUT"]
     assert {c.status for c in outcome} == {"pass"}

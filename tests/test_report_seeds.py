@@ -1,5 +1,10 @@
 """The five seed reports parse to exactly the values in report-format.md §9, with the
-expected warnings for the rows that lost a number, and the identity results of §6.3."""
+expected warnings for the rows that lost a number, and the identity results of §6.3.
+
+Rows printed with one number too few (seeds 000 and 003) are all zeros: every place the
+missing zero could have been, completed by the row's identity, gives seven zeros, so the row
+is filled and marked derived; the report stays partial, because a blank cell lost in
+extraction would look the same."""
 
 from __future__ import annotations
 
@@ -18,9 +23,7 @@ def expected_000():
     values = all_zero(schema.GOV2019)
     values[f"{T1_PROC}.procurement_items"] = 41
     values[f"{T1_PROC}.procurement_amount_wan"] = 567.27
-    values.update(row_values("denied_state_secret", NULL7))
-    values.update(row_values("denied_prohibited_by_law", NULL7))
-    return values
+    return values  # denied_state_secret, denied_prohibited_by_law: derived zeros
 
 
 def expected_001():
@@ -45,8 +48,7 @@ def expected_002():
 def expected_003():
     values = all_zero(schema.GOV2019)
     values[f"{T1_PROC}.procurement_items"] = 13
-    values[f"{T1_PROC}.procurement_amount_wan"] = 2429.9828
-    values.update(row_values("unavailable_not_held", NULL7))
+    values[f"{T1_PROC}.procurement_amount_wan"] = 2429.9828  # unavailable_not_held: derived zeros
     for col in ("upheld", "corrected", "other", "pending", "total"):
         values[f"t3.review_{col}"] = None
     return values
@@ -62,6 +64,9 @@ def expected_004():
     return values
 
 
+DERIVED_ROWS = {"000": ["denied_state_secret", "denied_prohibited_by_law"], "003": ["unavailable_not_held"]}
+# 004's second Table 2 fragment prints no header, so where its empty cells belong is not certain
+STATUS = {"000": "partial", "001": "ok", "002": "ok", "003": "partial", "004": "partial"}
 EXPECTED = {"000": expected_000, "001": expected_001, "002": expected_002, "003": expected_003, "004": expected_004}
 META = {
     "000": ("荔湾区花地街道办事处", 2020, "2021-01-14"),
@@ -75,9 +80,10 @@ META = {
 @pytest.mark.parametrize("seed", sorted(EXPECTED))
 def test_seed_values_exact(seed):
     report = read_report(SEEDS[seed])
-    assert report.status == "ok"
+    assert report.status == STATUS[seed]
     assert report.meta["template"] == schema.GOV2019
     assert report.values == EXPECTED[seed]()
+    assert report.derived == [schema.t2_key(row, c) for row in DERIVED_ROWS.get(seed, []) for c in schema.COLS7]
     assert list(report.values) == list(schema.template_keys(schema.GOV2019))
     assert all(type(v) is int for k, v in report.values.items() if v is not None and not k.endswith("_wan"))
 
@@ -90,14 +96,18 @@ def test_seed_meta(seed):
 
 def test_seed_000_warns_for_rows_that_lost_a_number():
     warnings = read_report(SEEDS["000"]).warnings
-    assert "t2.denied_state_secret: row has 6 numbers for 7 columns; values left null" in warnings
-    assert "t2.denied_prohibited_by_law: row has 6 numbers for 7 columns; values left null" in warnings
+    derived = ("row has 6 numbers for 7 columns; every place the missing one could have been, completed by the "
+               "row's identity, gives the same row (0, 0, 0, 0, 0, 0, 0); all its values are derived")
+    assert f"t2.denied_state_secret: {derived}" in warnings
+    assert f"t2.denied_prohibited_by_law: {derived}" in warnings
     assert any(w.startswith("t3: 16 numbers for 15 columns") for w in warnings)
 
 
 def test_seed_003_warns_for_shifted_row_and_keeps_blank_review_cells_null():
     report = read_report(SEEDS["003"])
-    assert report.warnings == ["t2.unavailable_not_held: row has 6 numbers for 7 columns; values left null"]
+    assert report.warnings == ["t2.unavailable_not_held: row has 6 numbers for 7 columns; every place the missing "
+                               "one could have been, completed by the row's identity, gives the same row "
+                               "(0, 0, 0, 0, 0, 0, 0); all its values are derived"]
     review = [c for c in report.check_records if c.id == "T3-REV"]
     assert [(c.status, c.blank_as_zero) for c in review] == [("skip", PASS)]
 

@@ -195,7 +195,8 @@ def harmonised_applications(applications: pd.DataFrame, reports: pd.DataFrame, c
     template = (reports.set_index("report_id")["template"].reindex(out.index) if "template" in reports.columns
                 else pd.Series(pd.NA, index=out.index, dtype="string"))
     is_2021 = (template == schema.GOV2021).fillna(False).astype(bool)
-    use_subrows = (has_subrows | (~has_single & is_2021)).astype(bool)
+    # a 2021 report that prints the single row: its sub-rows, where filled, are derived from it
+    use_subrows = ((has_subrows | is_2021) & ~has_single).astype(bool)
     single = wide.reindex(columns=[OTHER_2019])[OTHER_2019].astype(FLOAT)
     out["other"] = _row_sum(wide, OTHER_2021, blank_as_zero).where(use_subrows, single.fillna(0) if blank_as_zero
                                                                       else single)

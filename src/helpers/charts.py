@@ -63,6 +63,13 @@ def font_path() -> Path:
 def _register_font(path: Path) -> str:
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
+    # A system copy of the same family (Debian's fonts-noto-cjk ships NotoSansCJK-Regular.ttc)
+    # would win matplotlib's lookup by score: drop it, so charts look the same on every machine.
+    font_manager.fontManager.ttflist = [f for f in font_manager.fontManager.ttflist
+                                        if f.name != name or f.fname == str(path)]
+    cached = getattr(font_manager.fontManager, "_findfont_cached", None)  # lookups made before this
+    if cached is not None:
+        cached.cache_clear()
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [name, *(f for f in matplotlib.rcParams["font.sans-serif"] if f != name)]
     # The CJK font draws U+2212 badly at small sizes; a hyphen-minus is always there.

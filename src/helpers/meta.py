@@ -20,12 +20,18 @@ from .normalize import norm
 _TITLE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?(?:本级)?政府信息公开(?:工作)?(?:年度)?(?:情况)?(?:的)?(?:年度)?报告")
 _BODY_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?:本级)?政府信息公开")
 _OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})年(?:度|以来)?[,，]")
-_PERIOD = re.compile(r"统计期限(?:为|是|自|从)?((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|-|—)(?:\1年)?12月31日")
+_PERIOD = re.compile(r"统计(?:期限|周期|时限|时间|期间)(?:为|是|自|从)?((?:19|20)\d{2})年\d{1,2}月\d{1,2}日(?:起)?"
+                     r"(?:至|到|-|—)(?:\1年)?12月31日")
+_AGENCY_IN_TEXT = (
+    re.compile(r"本报告由(?P<agency>[\u4e00-\u9fff()]{2,30}?)(?:根据|依据|按照|编制|负责)"),
+    re.compile(r"(?:结合|现将|^)(?P<agency>[\u4e00-\u9fff]{2,30}?)\(以下简称\"(?:我|本)[局委办厅院署会区县市镇乡]\"\)"),
+)
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH = re.compile(r"^[(（]?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月[)）]?$")
 _HEADING = re.compile(r"^[#*\s]*([一二三四五六])[、.．]\s*(.*)$")
 _AGENCY_SUFFIXES = ("人民政府", "办事处", "办公室", "管理局", "委员会", "局", "厅", "委", "办", "政府", "中心", "街道", "街", "实验区", "新区", "区", "市", "县", "州", "旗", "镇", "乡", "院", "署", "所", "队", "站", "会")
 MAX_HEADING = 40
+MAX_TITLE = 80
 
 
 @dataclass
@@ -130,8 +136,13 @@ def extract_meta(doc: Document, headings: list[SectionHeading]) -> Meta:
     meta = Meta()
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
     first_heading = headings[0].block_index if headings else len(doc.blocks)
-    head = [(i, p) for i, p in paragraphs if i < first_heading][:12] or [(i, p) for i, p in paragraphs[:5]]
-    for _, para in head:
+    before = [(i, p) for i, p in paragraphs if i < first_heading]
+    head = before[:12] or paragraphs[:5]
+    # the title opens the report; on a whole web page (printed or converted) the site's header
+    # comes first, so the title is then the last such line before the first section
+    for _, para in head + list(reversed(before[12:])):
+        if len(norm(para.text)) > MAX_TITLE or any(p in para.text for p in "。，"):
+            continue  # a sentence of the opening text that names the report is not its title
         year = report_year_from_text(para.text)
         if year is not None:
             meta.title = para.text.strip("#* ")
@@ -140,8 +151,9 @@ def extract_meta(doc: Document, headings: list[SectionHeading]) -> Meta:
             if agency and _looks_like_agency(agency):
                 meta.agency_name, meta.agency_name_source = agency, "title"
             break
-    for _, para in head:  # an agency line printed above the title
-        if meta.agency_name is None and _looks_like_agency(para.text) and para.text != meta.title:
+    title_index = next((i for i, para in head if para.text.strip("#* ") == meta.title), None)
+    for i, para in head:  # an agency line printed above the title (none without a title: text lines wrap)
+        if title_index is not None and i < title_index and meta.agency_name is None and _looks_like_agency(para.text):
             meta.agency_name, meta.agency_name_source = norm(para.text), "cover"
     full = doc.plain_text()
     if meta.report_year is None:
@@ -162,19 +174,27 @@ def extract_meta(doc: Document, headings: list[SectionHeading]) -> Meta:
             if m:
                 meta.report_year, meta.report_year_source = int(m.group(1)), "opening sentence"
                 break
-    # signature: agency line and date among the last lines after section 六
-    tail = [p for i, p in paragraphs if not headings or i > headings[-1].block_index][-6:]
-    for para in reversed(tail):
+    # signature: an agency line and a date line, the first after the last section's text (a
+    # whole web page, printed or converted, goes on with the site's links and footer)
+    after = [p for i, p in paragraphs if not headings or i > headings[-1].block_index]
+    for position, para in enumerate(after):
         text = para.text.strip()
-        if meta.published_date is None and _DATE.fullmatch(norm(text)) is not None:
-            meta.published_date, meta.published_date_raw = parse_cn_date(norm(text)), text
+        if _DATE.fullmatch(norm(text)) is None:
             continue
-        if meta.published_date is not None and _looks_like_agency(text):
+        meta.published_date, meta.published_date_raw = parse_cn_date(norm(text)), text
+        signer = next((norm(p.text) for p in reversed(after[max(0, position - 2):position]) if _looks_like_agency(p.text)), None)
+        if signer is not None:
             if meta.agency_name is None:
-                meta.agency_name, meta.agency_name_source = norm(text), "signature"
-            elif norm(text).startswith(meta.agency_name) or (len(norm(text)) > len(meta.agency_name) and meta.agency_name in norm(text)):
-                meta.agency_name, meta.agency_name_source = norm(text), "signature"
-            break
+                meta.agency_name, meta.agency_name_source = signer, "signature"
+            elif signer.startswith(meta.agency_name) or (len(signer) > len(meta.agency_name) and meta.agency_name in signer):
+                meta.agency_name, meta.agency_name_source = signer, "signature"
+        break
+    if meta.agency_name is None:  # 「本报告由…编制」, 「…（以下简称“我局”）」
+        for pattern in _AGENCY_IN_TEXT:
+            m = pattern.search(norm(full[:3000]))
+            if m and _looks_like_agency(m.group("agency")):
+                meta.agency_name, meta.agency_name_source = m.group("agency"), "text"
+                break
     if meta.published_date is None:
         for _, para in head:
             m = _MONTH.match(norm(para.text))
