@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from helpers.corpus import ingest
@@ -70,4 +71,8 @@ def test_no_errors_and_no_missing_glyphs_in_outputs(executed):
 def test_agency_profile_is_one_per_agency_with_several_reports(executed):
     reports, written = executed
     profiles = sorted(p.name for p in written if p.name.startswith("05") and p.suffix == ".html")
-    assert profiles == ["05-profile-agency-平潭综合实验区市场监督管理局.html", "05-profile-agency-平潭综合实验区海坛片区管理局.html"]
+    table = pd.read_parquet(reports.parent / "processed" / "reports.parquet")
+    counts = table.dropna(subset=["agency_key"]).groupby("agency_key").size()
+    assert profiles == sorted(f"05-profile-agency-{key}.html" for key in counts[counts >= 2].index)
+    assert len(profiles) >= 15  # the 平潭 panel: bureaus and areas over several years
+    assert "05-profile-agency-平潭综合实验区市场监督管理局.html" in profiles

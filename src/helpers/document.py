@@ -81,6 +81,7 @@ class Document:
     encoding: str | None = None
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)  # what the reader could not read with certainty
+    edge_pages: list[int] = field(default_factory=list)  # pages with a table reaching the page's edge
 
     @property
     def tables(self) -> list[Table]:

@@ -146,7 +146,12 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
                           "not a government information disclosure annual report: no report tables and "
                           f"{len(headings)} of the six section headings found")
     warnings: list[str] = list(doc.warnings)
-    doubts = len(doc.warnings) + sum(len(t.doubts) for t in (t1, t2, t3))
+    short_rows = [w for t in (t1, t2, t3) for w in t.warnings if "numbers for" in w and "row has" in w]
+    if doc.edge_pages and short_rows:
+        # a table that reaches the page's edge and rows a number short: a column was cut off
+        warnings.append(f"page {', '.join(map(str, doc.edge_pages))}: a table runs to the edge of the page and "
+                        f"{len(short_rows)} rows lack a number: its outer column is cut off (not printed)")
+    doubts = len(warnings) + sum(len(t.doubts) for t in (t1, t2, t3))
     template, basis = _decide_template(t1, t2, year_template)
     if template == schema.LEGACY or (not found and year_template == schema.LEGACY):
         template = schema.LEGACY

@@ -19,7 +19,9 @@ without one are read normally), ``no_text_layer`` (scanned pages).
 
 from __future__ import annotations
 
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,9 +208,8 @@ def assemble(path: str, page_count: int, pages) -> Document:
                 continue
             if not item.rows:
                 continue
-            if item.clipped:
-                doc.warnings.append(f"page {page_no}: a table runs to the edge of the page; whatever it prints "
-                                    "beyond the edge is cut off, so values in its outer column may be missing")
+            if item.clipped and page_no not in doc.edge_pages:
+                doc.edge_pages.append(page_no)
             if position == 0 and open_table is not None and compatible(open_table[1].xs, item.xs):
                 table, _, reaching = open_table
                 table.rows, reaching = stitch(table.rows, reaching, item.rows)
@@ -232,6 +233,24 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
     path = str(path)
     check_pdf_bytes(path)
     page_count = _check_opens(path)
+    with _quiet_pdfminer():
+        return _read(path, page_count, backend)
+
+
+@contextmanager
+def _quiet_pdfminer():
+    """pdfminer logs a warning for every glyph of some fonts (「Could not get FontBBox …」):
+    noise for a reader that reports what it could not read in its own records."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _read(path: str, page_count: int, backend: str) -> Document:
     camelot_tables: dict[int, list[PageTable]] = {}
     pdf = _open_plumber(path)
     try:

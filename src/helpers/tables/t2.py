@@ -47,12 +47,13 @@ class _T2Reader:
         self.header_positions: dict[str, int] = {}
         self.header_table: int | None = None
         self.orphan = None  # (slots, positions, line, row): numbers no label above claims
+        self.duplicates: list[_PrintedRow] = []  # a row's label printed again after its numbers
 
     # -- label handling -------------------------------------------------------
     def _start_row(self, row: schema.Row, cell: Cell) -> _PrintedRow:
         if row.key in self.rows and self.rows[row.key].slots:
-            self.result.warn(f"t2.{row.key}: row printed twice (line {cell.line}); the first one is kept")
             printed = _PrintedRow(row.key, [clean_cell(cell.text)], None, cell)  # detached duplicate
+            self.duplicates.append(printed)
         else:
             printed = self.rows.get(row.key) or _PrintedRow(row.key, [], None, cell)
             printed.label.append(clean_cell(cell.text))
@@ -210,6 +211,14 @@ class _T2Reader:
             self._merged_subrows()
         elif other is not None:
             result.vote(schema.GOV2019, 2)
+        for dup in self.duplicates:
+            line = dup.first_cell.line if dup.first_cell else None
+            if dup.slots and any(c.text.strip() for c in dup.slots):
+                numbers = " ".join(c.text.strip() for c in dup.slots)
+                result.warn(f"t2.{dup.key}: row printed twice (line {line}); the first one is kept, the second's "
+                            f"numbers ({numbers}) are not read")
+            else:  # a label repeated (a page break, a wrapped merged cell) with no numbers of its own
+                result.warn(f"t2.{dup.key}: label printed again (line {line}) without numbers", doubt=False)
         merged = schema.T2_OTHER_2019 in self.rows and has_subrows
         for key in self.order:
             printed = self.rows[key]
