@@ -41,9 +41,6 @@ NOT_EXACT = {
     "pingtan-jiaotongyujiansheju_2024.layout.txt": "a total printed on a line of its own is not placed",
     "pingtan-jinjingpianqu_2022.layout.txt": "the last Table 2 row, alone on its page, prints a blank cell that "
                                              "column positions on that page cannot place",
-    "pingtan-lvyouyuwenhuatiyuju_2020.layout.txt": "the 第二十条第（一）项 sub-table's header wraps into its rows",
-    "pingtan-supingpianqu_2024.layout.txt": "a wrapped Table 2 label reads as two rows",
-    "pingtan-supingpianqu_2025.layout.txt": "a wrapped Table 2 label reads as two rows",
     "pingtan-jingjifazhanju_2020.xlsx": "LibreOffice Calc put the Table 2 labels and numbers in separate rows",
 }
 # a rendering may read the agency from the report's own signature, typo included, where the

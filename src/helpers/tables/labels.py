@@ -61,6 +61,11 @@ def score_label(text: str, forms: tuple[LabelForm, ...]) -> float:
     return best
 
 
+def is_whole_label(text: str, row: schema.Row) -> bool:
+    """``text`` is one of the row's labels, whole (numbering aside), not just its beginning."""
+    return score_label(text, label_forms(row.labels)) >= 1.0
+
+
 # --- Table 2 rows ---------------------------------------------------------------
 
 

@@ -44,12 +44,12 @@ def table_regions(doc: Document, headings: dict[int, str]) -> dict[str, list[Reg
             state = _SECTION_TO_TABLE.get(headings[index])
             continue
         if isinstance(block, Paragraph):
-            if state is None or len(block.text) > MAX_PARAGRAPH_CELL:
+            if len(block.text) > MAX_PARAGRAPH_CELL:
                 continue
             cells = [Cell(block.text, block.line, block.page)]
-            marker = _marker(cells)
-            state = marker or state
-            regions[state].append(RegionRow(cells, is_stream=True, from_paragraph=True))
+            state = _marker(cells) or state  # a caption line opens its table wherever the headings are
+            if state is not None:
+                regions[state].append(RegionRow(cells, is_stream=True, from_paragraph=True))
             continue
         assert isinstance(block, Table)
         for row in _split_streams(block):

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..document import Cell
-from ..normalize import clean_cell, norm
+from ..normalize import clean_cell, norm, split_numbering
 from ..values import parse_count
 from .align import align
-from .labels import is_t2_header, resolve_t2
+from .labels import is_t2_header, is_whole_label, resolve_t2
 from .model import CellValue, RegionRow, TableResult
 
 _SUBROWS = schema.T2_OTHER_2021
@@ -76,6 +76,17 @@ class _T2Reader:
             self.context = "other"
         return row
 
+    def _continues_pending(self, text: str) -> bool:
+        """Unnumbered text that only begins a label, while a numbered label waits for its numbers
+        on the lines below: the waiting label's next line (「1. 申请人」 / 「无正当理」), not the
+        row 「4.无正当理由大量反复申请」."""
+        pending = self.pending
+        if pending is None or split_numbering(text)[0] > 0 or not pending.label \
+                or split_numbering(pending.label[0])[0] == 0:
+            return False
+        row = resolve_t2(text)
+        return row is not None and not is_whole_label(text, row)
+
     # -- values ---------------------------------------------------------------
     def _assign(self, target: _PrintedRow, slots: list[Cell], positions: list[int] | None = None) -> None:
         if target.slots and any(c.text.strip() for c in target.slots):
@@ -115,7 +126,7 @@ class _T2Reader:
             if is_t2_header(text):
                 headers += 1
                 continue
-            row = self._label(cell)
+            row = None if self._continues_pending(text) else self._label(cell)
             if row is None or row.is_group:
                 if row is None:
                     fragments.append(clean_cell(text))
