@@ -256,3 +256,61 @@ def test_borderless_tables_are_read_from_the_page_layout():
     assert report.values["t2.other_no_correction.total"] == 2 and report.values["t3.review_total"] == 10
     cell = report.cells.set_index("key").loc["t3.review_total"]
     assert (cell["page"], cell["raw_text"]) == (5, "10")
+
+
+# ---------------------------------------------------------------- geometry (regressions on real renderings)
+
+RENDERINGS = FIXTURES / "renderings"
+
+
+def _rows_with(doc, text: str) -> list[list[str]]:
+    return [r.texts for t in doc.tables for r in t.rows if any(text in c for c in r.texts)]
+
+
+def test_cells_whose_borders_are_missing_are_still_cells():
+    """LibreOffice exports an HTML table with borders on some cells only (027): the label cell of
+    「一、本年新收…」 has no left border, the corner note none at all; both are read."""
+    doc = read_pdf(RENDERINGS / "corpus" / "027_pingtan-shichangjianguanju_2024.pdf")
+    assert _rows_with(doc, "一、本年新收") == [["一、本年新收政府信息公开申请\n数量", "4", "0", "0", "0", "0", "0", "4"]]
+    assert _rows_with(doc, "勾稽关系")[0][0].startswith("（本列数据的勾稽关系为")
+    head = _rows_with(doc, "本年制发件")[0]
+    assert head == ["信息内容", "本年制发件\n数", "本年废止件\n数", "现行有效件\n数"]
+
+
+def test_numbers_merged_over_rows_and_cut_by_a_page_break_are_one_cell():
+    """027's （六） numbers are merged over the three sub-rows; the page break cuts the merge."""
+    doc = read_pdf(RENDERINGS / "corpus" / "027_pingtan-shichangjianguanju_2024.pdf")
+    row = next(r for t in doc.tables for r in t.rows if any(c.text.startswith("1.申请人无正当") for c in r.cells))
+    # three sub-rows, the second cut in two by the break (its label's rest is a row of its own)
+    assert [(c.text, c.rowspan) for c in row.cells[-7:]] == [("0", 4)] * 7
+    report = read_report(RENDERINGS / "corpus" / "027_pingtan-shichangjianguanju_2024.pdf")
+    assert report.status == "ok" and report.values["t2.other.total"] == 0
+
+
+def test_underlined_text_is_not_a_ruling():
+    """A report whose text is underlined (财政金融局 2023): the underlines do not cut cells."""
+    doc = read_pdf(RENDERINGS / "pingtan-caizhengjinrongju_2023.pdf")
+    assert _rows_with(doc, "规章") == [["规章", "0", "0", "0"]]
+    assert ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"] in [
+        [c.replace("\n", "").replace(" ", "") for c in r] for r in _rows_with(doc, "信息内容")]
+
+
+def test_a_ruled_page_with_a_borderless_table_part_reads_both():
+    """A page holding the end of a borderless Table 2 and a ruled Table 3 (农业农村局 2022)."""
+    report = read_report(RENDERINGS / "pingtan-nongyenongcunju_2022.pdf")
+    assert report.status == "ok"
+    assert report.values["t2.other_misc.total"] == 0 and report.values["t2.carried_forward.total"] == 0
+
+
+def test_a_page_with_curves_reads():
+    """Chromium draws rounded boxes on whole pages: their diagonal edges have no orientation."""
+    report = read_report(RENDERINGS / "pingtan-gonganju_2024.chromium.pdf")
+    assert report.status == "ok" and report.meta["report_year"] == 2024
+
+
+def test_text_in_a_band_above_a_table_is_cut_by_its_middle_not_its_box():
+    """A row's text at the very top of a page, starting a hair above the table's top ruling
+    (经济发展局 2020, page 7), is read once, inside the table."""
+    doc = read_pdf(RENDERINGS / "pingtan-jingjifazhanju_2020.pdf")
+    assert _rows_with(doc, "行政许可") == [["行政许可", "0", "0", "0"]]
+    assert not [p for p in doc.paragraphs if p.text == "行政许可"]

@@ -199,7 +199,7 @@ def build_layout_table(lines: list[tuple[int, int, str]], index: int = 0) -> Tab
         anchors = _anchors([toks for _, _, toks in run])
         if run and header_like(run[0][2], run[0][1]):
             rows.append(_plain_row(*run[0]))
-            header = [t.center for t in run[0][2] if t.start >= value_x0[run[0][1]] - 2]
+            header = [t.center for t in run[0][2][1:]]  # the first is the label column's (「信息内容」)
             run = run[1:]
             if len(header) > len(anchors):
                 anchors = header  # columns no row fills entirely are placed under their headers

@@ -16,6 +16,8 @@ from .model import RegionRow
 from .t1 import caption_subtable
 
 MAX_PARAGRAPH_CELL = 80
+MAX_HEADING_TEXT = 30
+MIN_HEADING_TEXT = 4  # 「三、 予公」 is two merged cells' characters side by side, not a heading
 _SECTION_TO_TABLE = {"s2_active": "t1", "s3_applications": "t2", "s4_review_litigation": "t3"}
 _T2_MARKERS = (*schema.T2_CORNER_MARKERS, schema.T2_HEADER_LABELS[0],
                split_numbering(schema.T2_ROWS_2019[0].label)[2])
@@ -47,18 +49,32 @@ def table_regions(doc: Document, headings: dict[int, str]) -> dict[str, list[Reg
             if len(block.text) > MAX_PARAGRAPH_CELL:
                 continue
             cells = [Cell(block.text, block.line, block.page)]
+            if _other_heading(block.text):
+                state = None  # 「五、信息处理费收取情况」 and other numbered sections close the table before them
+                continue
             state = _marker(cells) or state  # a caption line opens its table wherever the headings are
             if state is not None:
                 regions[state].append(RegionRow(cells, is_stream=True, from_paragraph=True))
             continue
         assert isinstance(block, Table)
         for row in _split_streams(block):
+            texts = [c.text for c in row.cells if c.text.strip()]
+            if len(texts) == 1 and _other_heading(texts[0]):
+                state = None  # a heading that extraction left inside a table block
+                continue
             marker = _marker(row.cells)
             if marker is not None and not (marker == "t3" and state == "t2" and _is_t2_row(row.cells)):
                 state = marker
             if state is not None:
                 regions[state].append(row)
     return regions
+
+
+def _other_heading(text: str) -> bool:
+    """A numbered section heading (「五、…」) that is no Table 2 row (「四、结转下年度继续办理」)."""
+    level, _, rest = split_numbering(text)
+    return level == 1 and MIN_HEADING_TEXT <= len(rest) <= MAX_HEADING_TEXT and resolve_t2(text) is None and not _marker(
+        [Cell(text)])
 
 
 def _is_t2_row(cells: list[Cell]) -> bool:
