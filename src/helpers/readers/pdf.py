@@ -1,8 +1,10 @@
 """Reader for text-layer PDF reports: ruled tables → cell grids, the rest → one paragraph per line.
 
 Locate, then read: a backend finds each page's ruled tables (as :class:`PageTable`, a bbox plus
-rows of cells as printed); this module then reads the words outside those boxes as paragraphs
-and interleaves both by position, page by page. Backends:
+rows of cells as printed); this module reads the text around them in bands, each band either a
+table without rulings (read from its layout text, :mod:`.layout`) or lines of paragraphs, and
+interleaves everything by position, page by page. A table ending a page and one starting the
+next with the same columns become one table again (:mod:`.pdf_stitch`). Backends:
 
 - ``"pdfplumber"`` (default: the most exact and the fastest) — pdfplumber's characters and
   ruling segments, rebuilt into cells by :mod:`.pdf_grid` (merged cells and missing borders
