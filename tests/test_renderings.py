@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import read_report
+from helpers import parse_file, read_report
 
 from support import FIXTURES, ROOT
 
@@ -79,7 +79,7 @@ def test_every_bundled_real_html_report_is_rendered_in_every_format():
                          ids=[f"{p.parent.name}/{p.name}" for p, _, _ in MANIFEST])
 def test_rendering_reads_like_its_twin(rendering, twin, fmt):
     if twin.name == "pingtan-gonganju_2020.html":  # the page holds only a link to a .doc attachment
-        assert read_report_status(rendering) == "error"
+        assert parse_file(rendering).status == "error"
         return
     original, report = _read(twin), _read(rendering)
     wrong = {k: (v, original.values.get(k)) for k, v in report.values.items()
@@ -96,12 +96,6 @@ def test_rendering_reads_like_its_twin(rendering, twin, fmt):
         assert report.meta[field] == original.meta[field], field
     assert report.meta["agency_name"] in (original.meta["agency_name"], None, OWN_SIGNATURE.get(twin.stem))
     assert report.meta["published_date"] in (original.meta["published_date"], None)
-
-
-def read_report_status(path: Path) -> str:
-    from helpers.report import parse_file
-
-    return parse_file(path).status
 
 
 def test_a_table_cut_off_at_the_page_edge_is_partial_and_says_so():

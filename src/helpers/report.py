@@ -146,11 +146,11 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
                           "not a government information disclosure annual report: no report tables and "
                           f"{len(headings)} of the six section headings found")
     warnings: list[str] = list(doc.warnings)
-    short_rows = [w for t in (t1, t2, t3) for w in t.warnings if "numbers for" in w and "row has" in w]
+    short_rows = sum(t.short_rows for t in (t1, t2, t3))
     if doc.edge_pages and short_rows:
         # a table that reaches the page's edge and rows a number short: a column was cut off
         warnings.append(f"page {', '.join(map(str, doc.edge_pages))}: a table runs to the edge of the page and "
-                        f"{len(short_rows)} rows lack a number: its outer column is cut off (not printed)")
+                        f"{short_rows} rows lack a number: its outer column is cut off (not printed)")
     doubts = len(warnings) + sum(len(t.doubts) for t in (t1, t2, t3))
     template, basis = _decide_template(t1, t2, year_template)
     if template == schema.LEGACY or (not found and year_template == schema.LEGACY):
@@ -172,7 +172,8 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
             values[key] = rec.value
             records.append(rec)
         if extra and template == schema.GOV2021:
-            warnings.append("t2: the single （六）其他处理 row is recorded under t2.other; the three 2021 sub-rows are left null")
+            warnings.append("t2: the single （六）其他处理 row is recorded under t2.other; the three 2021 sub-rows are "
+                            "not printed (derived where it prints 0, else null)")
             warnings.extend(_split_of_zero(values, records))
     table_templates = {"t1": t1.template if t1.found else None,
                        "t2": (max(t2.votes, key=t2.votes.get) if t2.votes else None) if t2.found else None}

@@ -41,6 +41,7 @@ class Alignment:
     warning: str | None = None
     doubt: bool = False  # a printed value may be unread or misplaced
     derived: dict[int, int] = field(default_factory=dict)  # column → value forced by an identity
+    short: bool = False  # the row printed fewer numbers than there are columns
 
 
 def _filled(cell: Cell) -> bool:
@@ -134,7 +135,8 @@ def align(slots: list[Cell], n: int, positions: list[int] | None = None,
 
 
 def _too_few(cells: list[Cell], filled: list[Cell], n: int, identities: list[Identity] | None) -> Alignment:
-    lost = Alignment([None] * n, f"row has {len(filled)} numbers for {n} columns; values left null", doubt=True)
+    lost = Alignment([None] * n, f"row has {len(filled)} numbers for {n} columns; values left null", doubt=True,
+                     short=True)
     if not identities or len(cells) != n - 1 or len(filled) != len(cells):
         return lost
     numbers = [parse_count(c.text).value for c in cells]
@@ -151,7 +153,7 @@ def _too_few(cells: list[Cell], filled: list[Cell], n: int, identities: list[Ide
     if len(places) == 1:  # the missing column is known: the printed cells keep their places
         missing = places[0]
         return Alignment([*cells[:missing], None, *cells[missing:]], f"{rule}: column {missing + 1} = "
-                         f"{row[missing]} is derived", doubt=True, derived={missing: row[missing]})
+                         f"{row[missing]} is derived", doubt=True, derived={missing: row[missing]}, short=True)
     # any column may be the missing one: the values are certain, which cell printed which is not
     return Alignment([None] * n, f"{rule} ({', '.join(map(str, row))}); all its values are derived",
-                     doubt=True, derived=dict(enumerate(row)))
+                     doubt=True, derived=dict(enumerate(row)), short=True)

@@ -37,6 +37,7 @@ class TableResult:
     cells: dict[str, CellValue] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     doubts: list[str] = field(default_factory=list)  # the warnings after which a printed value may be unread
+    short_rows: int = 0  # rows that printed fewer numbers than the table has columns
     votes: dict[str, int] = field(default_factory=dict)
     first_line: int | None = None
     first_page: int | None = None

@@ -154,6 +154,7 @@ class _T1Reader:
                 continue
             seen.add(key_prefix)
             aligned = align(data.slots, len(columns))
+            result.short_rows += aligned.short
             if aligned.warning:
                 result.warn(f"t1.{key_prefix}: {aligned.warning}", aligned.doubt)
             cells = aligned.cells

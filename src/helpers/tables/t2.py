@@ -238,6 +238,7 @@ class _T2Reader:
                 result.warn(f"t2.{key}: its label is printed but no cells follow it; its values were not found")
             aligned = align(printed.slots or [], len(schema.T2_COLUMNS), printed.positions, printed.header,
                             identities=[(tuple(range(len(schema.COLS6))), len(schema.COLS6))])
+            result.short_rows += aligned.short
             if aligned.warning:
                 result.warn(f"t2.{key}: {aligned.warning}", aligned.doubt)
             for index, (col, cell) in enumerate(zip(schema.T2_COLUMNS, aligned.cells)):
@@ -267,7 +268,7 @@ class _T2Reader:
             source.slots = None
             self.result.warn(
                 "t2.other: one set of numbers is printed for the three （六）其他处理 sub-rows together "
-                "(the other sub-rows print no cells); recorded under t2.other, sub-rows left null", doubt=False
+                "(the other sub-rows print no cells); recorded under t2.other", doubt=False
             )
 
 

@@ -47,6 +47,7 @@ def parse_t3(rows: list[RegionRow]) -> TableResult:
         result.found = True
         result.first_line, result.first_page = chosen[0].line, chosen[0].page
         aligned = align(chosen, N_COLUMNS, identities=IDENTITIES)
+        result.short_rows += aligned.short
         if aligned.warning:
             result.warn(f"t3: {aligned.warning}", aligned.doubt)
         cells, derived = aligned.cells, aligned.derived
