@@ -17,7 +17,9 @@ from support import FIXTURES, RAW
 
 HUAIAN = RAW / "real" / "044_huaian_2024.pdf"
 BAD = FIXTURES / "pdf"
-SCANNED_MSG = "scanned PDF without a text layer; OCR is not supported yet"
+# a page of noise: OCR finds no text on it (scans that hold a report: tests/test_readers_ocr.py)
+SCANNED_MSG = "scanned PDF: OCR found no text on its 1 page (a blank page or a picture, not a report)"
+SCANNED_NO_OCR_MSG = "scanned PDF without a text layer (OCR is off: --no-ocr)"
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +195,7 @@ def test_error_records_through_parse_file():
     report = parse_file(BAD / "scanned.pdf")
     assert report.status == "error"
     assert report.error == {"type": NO_TEXT_LAYER, "message": SCANNED_MSG}
+    assert parse_file(BAD / "scanned.pdf", ocr=False).error == {"type": NO_TEXT_LAYER, "message": SCANNED_NO_OCR_MSG}
     assert parse_file(BAD / "encrypted.pdf").error["type"] == ENCRYPTED
 
 
@@ -237,10 +240,10 @@ def test_text_layer_without_unicode_mapping_is_an_error_record(tmp_path, monkeyp
             self.pdf.close()
 
     monkeypatch.setattr(pdf_reader, "_open_plumber", lambda path: CidPdf(real_open(path)))
-    report = parse_file(HUAIAN)
+    report = parse_file(HUAIAN, ocr=False)  # with OCR (the default) such pages are OCR'd instead
     assert report.status == "error"
     assert report.error["type"] == "no_text_layer"
-    assert "without a Unicode mapping" in report.error["message"]
+    assert "without a Unicode mapping" in report.error["message"] and "OCR is off" in report.error["message"]
 
 
 def test_borderless_tables_are_read_from_the_page_layout():

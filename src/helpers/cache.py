@@ -31,7 +31,8 @@ def report_payload(report: Report) -> dict:
         "error": report.error,
         "meta": {k: v for k, v in report.meta.items() if k != "sections"},
         "values": report.values,
-        "cells": [[c.key, c.value, c.raw, c.label, c.unit, c.page, c.line, c.derived] for c in report.cell_records],
+        "cells": [[c.key, c.value, c.raw, c.label, c.unit, c.page, c.line, c.derived, c.confidence]
+                  for c in report.cell_records],
         "checks": [[c.id, c.scope, c.status, c.detail, c.blank_as_zero] for c in report.check_records],
         "warnings": list(report.warnings),
         "sections": report.sections,
@@ -39,11 +40,19 @@ def report_payload(report: Report) -> dict:
     }
 
 
-class Cache:
-    """Parse results and file hashes under ``root`` (``data/processed/.cache``)."""
+def variant(options: dict | None) -> str:
+    """The part of a cache entry's name that parse options change: a PDF parsed without OCR
+    is a different result from the same PDF parsed with it."""
+    return "" if (options or {}).get("ocr", True) else ".noocr"
 
-    def __init__(self, root: Path):
+
+class Cache:
+    """Parse results and file hashes under ``root`` (``data/processed/.cache``); ``options`` are
+    the parse options the results were made with (see :func:`variant`)."""
+
+    def __init__(self, root: Path, options: dict | None = None):
         self.root = Path(root)
+        self.variant = variant(options)
         self.stat_path = self.root / "stat_index.json"
         try:
             self._stats: dict[str, list] = json.loads(self.stat_path.read_text(encoding="utf-8"))
@@ -71,10 +80,10 @@ class Cache:
 
     # -- parse results -----------------------------------------------------------
     def result_path(self, sha: str, input_format: str) -> Path:
-        return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}.json.gz"
+        return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}{self.variant}.json.gz"
 
     def summary_path(self, sha: str, input_format: str) -> Path:
-        return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}.summary.json"
+        return self.root / "results" / sha[:2] / f"{sha}.{input_format}.{PARSER_VERSION}{self.variant}.summary.json"
 
     def has(self, sha: str, input_format: str) -> bool:
         return self.summary_path(sha, input_format).exists() and self.result_path(sha, input_format).exists()

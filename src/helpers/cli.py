@@ -24,8 +24,9 @@ DEFAULT_OUT = "data/processed"
 
 def _parse(args: argparse.Namespace) -> int:
     status = 0
+    progress = sys.stderr.isatty() and not args.no_progress
     for path in args.paths:
-        report = parse_file(path)
+        report = parse_file(path, ocr=not args.no_ocr, progress=progress)
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -50,7 +51,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
     try:
         summary = ingest(raw, Path(args.out), workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-                         progress=False if args.no_progress else None, overrides=args.overrides, on_file=announce)
+                         progress=False if args.no_progress else None, overrides=args.overrides, on_file=announce,
+                         ocr=not args.no_ocr)
     except OverrideError as exc:
         print(f"ogi ingest: {exc}", file=sys.stderr)
         return 2
@@ -148,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="parse report files and print one record per file")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print JSON Lines (output contract 1)")
+    p.add_argument("--no-ocr", action="store_true",
+                   help="do not OCR scanned PDF pages (a scan is then a no_text_layer error)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar for OCR'd pages")
     p.set_defaults(func=_parse)
     for name in ("ingest", "run"):
         r = sub.add_parser(name, help="turn a folder of reports into Parquet tables and a DuckDB database"
@@ -159,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask")
         r.add_argument("--overrides", default=None, help="corrections file (default: overrides.csv beside RAW_DIR)")
         r.add_argument("--no-progress", action="store_true", help="no progress bar")
+        r.add_argument("--no-ocr", action="store_true",
+                       help="do not OCR scanned PDF pages (a scan is then a no_text_layer error)")
         r.add_argument("--summary", action="store_true", help="print one line per input file at the end")
         r.add_argument("--verbose", action="store_true", help="print one line per file as it is parsed")
         r.set_defaults(func=_ingest)

@@ -93,12 +93,16 @@ def _progress(total: int, enabled: bool | None):
 
 def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None, engine: str = "local",
            scheduler: str | None = None, progress: bool | None = None, overrides: str | Path | None = None,
-           on_file=None) -> IngestSummary:
-    """Turn ``raw_dir`` into the corpus tables in ``out_dir``; see the module docstring."""
+           on_file=None, ocr: bool = True) -> IngestSummary:
+    """Turn ``raw_dir`` into the corpus tables in ``out_dir``; see the module docstring.
+
+    ``ocr``: read scanned PDF pages by OCR (recognised pages are cached in ``out_dir/.cache/ocr``);
+    False makes a scan an error record (``no_text_layer``)."""
     started = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     overrides_path = Path(overrides) if overrides else raw_dir.parent / "overrides.csv"
-    cache = Cache(out_dir / ".cache")
+    options = {"ocr": ocr, "ocr_cache": str(out_dir / ".cache" / "ocr")}
+    cache = Cache(out_dir / ".cache", options)
     manifest = read_manifest(raw_dir)
     files: list[_File] = []
     out_resolved = out_dir.resolve()
@@ -114,7 +118,7 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
     cache.save_stats()
     override_bytes = overrides_path.read_bytes() if overrides_path.exists() else b""
     manifest_bytes = (raw_dir / "sources.csv").read_bytes() if (raw_dir / "sources.csv").exists() else b""
-    stamp = fingerprint([PARSER_VERSION, *(f"{f.rel}\t{f.sha}\t{f.input_format}" for f in files),
+    stamp = fingerprint([PARSER_VERSION, cache.variant, *(f"{f.rel}\t{f.sha}\t{f.input_format}" for f in files),
                          fingerprint([override_bytes.decode("utf-8", "replace")]),
                          fingerprint([manifest_bytes.decode("utf-8", "replace")])])
     summary = IngestSummary(n_files=len(files), out_dir=str(out_dir))
@@ -134,7 +138,7 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
     summary.n_cached = len({(f.sha, f.input_format) for f in files if f.sha is not None}) - len(todo)
     with _progress(len(todo), progress) as bar:
         for brief in engines.run(list(todo.values()), str(cache.root), engine=engine, workers=workers,
-                                 scheduler=scheduler):
+                                 scheduler=scheduler, options=options):
             bar.update(1)
             if on_file is not None:
                 on_file(brief)
@@ -290,7 +294,8 @@ def _report_rows(sha: str, f: _File, summary: dict, info, payload: dict, overrid
         "published_date": meta.get("published_date"), "status": summary["status"],
         "n_values": sum(v is not None for v in values.values()), "n_keys": len(values),
         "n_failed_checks": sum(1 for c in check_rows if c[2] == "fail"), "n_warnings": len(payload["warnings"]),
-        "n_overrides": len(applied), "in_manifest": f.in_manifest, "parser_version": summary["parser_version"],
+        "n_overrides": len(applied), "n_ocr_pages": len(meta.get("ocr_pages") or ()), "in_manifest": f.in_manifest,
+        "parser_version": summary["parser_version"],
     })
     summary["values"] = values  # cross-year checks use the corrected values
 

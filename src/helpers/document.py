@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+MIN_CONFIDENCE = 0.9  # OCR: a cell whose least certain character scores less is not trusted (value left null)
+
+
 @dataclass
 class Cell:
     text: str
@@ -22,6 +25,7 @@ class Cell:
     colspan: int = 1
     bbox: tuple[float, float, float, float] | None = None  # (x0, top, x1, bottom) in PDF points
     is_label: bool = False  # the reader knows this text is label text, even if it reads like a value (「无」)
+    confidence: float | None = None  # OCR: the lowest recognition confidence of its characters; None if not OCR'd
 
     @property
     def holds_value(self) -> bool:
@@ -82,6 +86,7 @@ class Document:
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)  # what the reader could not read with certainty
     edge_pages: list[int] = field(default_factory=list)  # pages with a table reaching the page's edge
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (no usable text layer)
 
     @property
     def tables(self) -> list[Table]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from functools import partial
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -21,9 +22,9 @@ BATCH = 16  # files per task: fewer round trips to the pool
 IN_FLIGHT = 2  # tasks queued per worker: keeps every core busy without holding results
 
 
-def parse_payload(path: str) -> dict:
-    """Parse one file into its payload (runs in a worker process)."""
-    payload = report_payload(parse_file(path))
+def parse_payload(path: str, options: dict | None = None) -> dict:
+    """Parse one file into its payload (runs in a worker process); ``options`` go to the reader."""
+    payload = report_payload(parse_file(path, **(options or {})))
     payload["path"] = path
     return payload
 
@@ -38,20 +39,25 @@ def brief(payload: dict) -> dict:
     }
 
 
-def parse_to_cache(paths: list[str], cache_root: str) -> list[dict]:
+def parse_to_cache(paths: list[str], cache_root: str, options: dict | None = None) -> list[dict]:
     """Parse a batch of files and store each payload in the cache (runs in a worker process).
 
     Workers write the cache themselves so that the large payloads never travel back to the
     parent: it receives only :func:`brief` records.
     """
-    cache = Cache(Path(cache_root))
+    cache = Cache(Path(cache_root), options)
     out = []
     for path in paths:
-        payload = parse_payload(path)
+        payload = parse_payload(path, options)
         if payload.get("sha256"):
             cache.store(payload)
         out.append(brief(payload))
     return out
+
+
+def _share_cores() -> None:
+    """In a pool worker: OCR inference on one thread, since the workers already fill the cores."""
+    os.environ.setdefault("OGI_OCR_THREADS", "1")
 
 
 def default_workers() -> int:
@@ -62,36 +68,38 @@ def _batches(paths: list[str], size: int) -> list[list[str]]:
     return [paths[i:i + size] for i in range(0, len(paths), size)]
 
 
-def run_local(paths: list[str], cache_root: str, workers: int | None = None) -> Iterator[dict]:
+def run_local(paths: list[str], cache_root: str, workers: int | None = None,
+              options: dict | None = None) -> Iterator[dict]:
     """Parse in a process pool (in this process when one worker is asked for); yield briefs."""
     workers = workers or default_workers()
     if workers == 1 or len(paths) <= 1:
         for path in paths:
-            yield from parse_to_cache([path], cache_root)
+            yield from parse_to_cache([path], cache_root, options)
         return
     size = max(1, min(BATCH, len(paths) // (workers * 4) or 1))
     pending = deque(_batches(paths, size))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_share_cores) as pool:
         running = set()
         while pending or running:
             while pending and len(running) < workers * IN_FLIGHT:
-                running.add(pool.submit(parse_to_cache, pending.popleft(), cache_root))
+                running.add(pool.submit(parse_to_cache, pending.popleft(), cache_root, options))
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 yield from future.result()
 
 
-def run_dask(paths: list[str], cache_root: str, scheduler: str | None) -> Iterator[dict]:
+def run_dask(paths: list[str], cache_root: str, scheduler: str | None,
+             options: dict | None = None) -> Iterator[dict]:
     """Parse on a Dask cluster (``scheduler`` is its address, e.g. ``tcp://10.0.0.5:8786``).
 
     Workers may not share this machine's disk, so payloads come back and are cached here.
     """
     from distributed import Client, as_completed as dask_completed
 
-    cache = Cache(Path(cache_root))
+    cache = Cache(Path(cache_root), options)
     client = Client(scheduler) if scheduler else Client(processes=False)
     try:
-        futures = client.map(parse_payload, paths, pure=False)
+        futures = client.map(partial(parse_payload, options=options), paths, pure=False)
         for future in dask_completed(futures):
             payload = future.result()
             future.release()
@@ -103,9 +111,10 @@ def run_dask(paths: list[str], cache_root: str, scheduler: str | None) -> Iterat
 
 
 def run(paths: list[str], cache_root: str, engine: str = "local", workers: int | None = None,
-        scheduler: str | None = None) -> Iterator[dict]:
+        scheduler: str | None = None, options: dict | None = None) -> Iterator[dict]:
+    """Parse ``paths`` on ``engine``; ``options`` go to every parse (e.g. ``{"ocr": False}``)."""
     if engine == "local":
-        return run_local(paths, cache_root, workers)
+        return run_local(paths, cache_root, workers, options)
     if engine == "dask":
-        return run_dask(paths, cache_root, scheduler)
+        return run_dask(paths, cache_root, scheduler, options)
     raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

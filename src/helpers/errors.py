@@ -11,7 +11,7 @@ UNSUPPORTED_FORMAT = "unsupported_format"
 UNREADABLE = "unreadable_file"
 CORRUPT_FILE = "corrupt_file"  # a PDF/DOCX/XLSX whose structure cannot be opened
 ENCRYPTED = "encrypted"  # needs a password to open
-NO_TEXT_LAYER = "no_text_layer"  # a scanned PDF: images only (OCR is a later capability)
+NO_TEXT_LAYER = "no_text_layer"  # no text to read: a scan with OCR off, or one where OCR found none
 CONVERTER_MISSING = "converter_missing"  # .doc/.wps need LibreOffice, which is not installed
 PARSER_ERROR = "parser_error"  # an unexpected failure inside the workbook: a bug to report
 

@@ -69,6 +69,7 @@ TABLES: tuple[OutputTable, ...] = (
         _c("n_failed_checks", INT, "未通过校验数", "identity checks that failed"),
         _c("n_warnings", INT, "警告数", "parser warnings"),
         _c("n_overrides", INT, "人工更正数", "values changed by data/overrides.csv"),
+        _c("n_ocr_pages", INT, "OCR页数", "pages read by OCR (a scan); 0 when every page has a text layer"),
         _c("in_manifest", BOOL, "已登记", "the file has a row in sources.csv"),
         _c("parser_version", STRING, "解析器版本", "version of the parser that read it"),
     )),
@@ -87,6 +88,9 @@ TABLES: tuple[OutputTable, ...] = (
         _c("line", INT, "行号", "source line (text, HTML) or row (XLSX)"),
         _c("derived", BOOL, "推算值", "not printed: forced by the report's own arithmetic (a split of 0, "
            "a row one number short whose identity leaves one reading)"),
+        _c("source", STRING, "读取方式", "text (a text layer or markup), ocr (recognised from a page image) or derived"),
+        _c("confidence", FLOAT, "识别置信度", "OCR: the lowest recognition confidence of the cell's characters "
+           "(0-1); below 0.9 the value is left null; null when not OCR'd"),
         _c("overridden", BOOL, "已更正", "the value comes from data/overrides.csv"),
         _c("original_value", FLOAT, "原值", "the parsed value before an override"),
     )),

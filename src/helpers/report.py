@@ -16,19 +16,19 @@ import pandas as pd
 
 from . import schema
 from .checks import Check, run_checks
-from .document import Document
+from .document import MIN_CONFIDENCE, Document
 from .errors import NOT_A_REPORT, PARSER_ERROR, UNREADABLE, ReportError
 from .meta import Meta, extract_meta, find_sections, section_texts
 from .normalize import norm
 from .readers import input_format, read_document
 from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, table_regions
 
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.3.0"
 CONTRACT = 1
 OK, PARTIAL, ERROR = "ok", "partial", "error"
 
 CELL_COLUMNS = ["key", "table", "subtable", "row", "column", "value", "raw_text", "label_zh", "printed_label",
-                "unit", "dtype", "page", "line", "x", "derived"]
+                "unit", "dtype", "page", "line", "x", "derived", "source", "confidence"]
 
 
 @dataclass
@@ -57,13 +57,14 @@ class Report:
                 "key": rec.key, "table": f.table, "subtable": f.subtable, "row": f.row, "column": f.column,
                 "value": rec.value, "raw_text": rec.raw, "label_zh": f.label_zh, "printed_label": rec.label,
                 "unit": rec.unit or f.unit, "dtype": f.dtype, "page": rec.page, "line": rec.line, "x": rec.x,
-                "derived": rec.derived,
+                "derived": rec.derived, "source": rec.source, "confidence": rec.confidence,
             })
         frame = pd.DataFrame(rows, columns=CELL_COLUMNS)
         frame["value"] = pd.array(frame["value"].tolist(), dtype="Float64")
         for col in ("page", "line"):
             frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
-        frame["x"] = pd.array(frame["x"].tolist(), dtype="Float64")
+        for col in ("x", "confidence"):
+            frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
         return frame
 
     @property
@@ -97,6 +98,7 @@ class Report:
             "checks": [c.as_dict() for c in self.check_records],
             "warnings": self.warnings,
             "derived": self.derived,
+            "ocr_confidence": {rec.key: rec.confidence for rec in self.cell_records if rec.confidence is not None},
             "parser_version": PARSER_VERSION,
         }
 
@@ -175,12 +177,19 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
             warnings.append("t2: the single （六）其他处理 row is recorded under t2.other; the three 2021 sub-rows are "
                             "not printed (derived where it prints 0, else null)")
             warnings.extend(_split_of_zero(values, records))
+        distrusted = _distrust_low_confidence(values, records)
+        warnings.extend(distrusted)
+        doubts += len(distrusted)
     table_templates = {"t1": t1.template if t1.found else None,
                        "t2": (max(t2.votes, key=t2.votes.get) if t2.votes else None) if t2.found else None}
     for table in (t1, t2, t3):
         warnings.extend(table.warnings)
     complete = _completeness(template, values, t1, t2, t3, warnings)
     checks = run_checks(values, template, _printed_t2_rows(records)) if template in schema.TEMPLATES else []
+    if doc.ocr_pages and any(c.status == "fail" for c in checks):
+        failed = ", ".join(sorted({f"{c.id}:{c.scope}" for c in checks if c.status == "fail"}))
+        warnings.append(f"OCR: checks fail ({failed}): a value on the OCR'd pages may be misread; compare with the scan")
+        doubts += 1
     status = OK if complete and not doubts else PARTIAL
     meta_out = {
         "agency_name": meta.agency_name,
@@ -198,9 +207,40 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         "tables_found": {t.name: t.found for t in (t1, t2, t3)},
         "table_lines": {t.name: t.first_line for t in (t1, t2, t3)},
         "sections_found": [h.key for h in headings],
+        "ocr_pages": list(doc.ocr_pages),
     }
     return Report(path, sha256, doc.input_format, status, meta_out, values, records, checks, warnings,
                   section_texts(doc, headings))
+
+
+def _scope(key: str) -> str:
+    """What a derived value rests on: a Table 2 row, Table 3, a Table 1 sub-table."""
+    f = schema.field(key)
+    if f.table == "t2":
+        return "t2.other" if f.row in schema.T2_OTHER_2021 or f.row == schema.T2_OTHER_2019 else f"t2.{f.row}"
+    return f"{f.table}.{f.subtable or ''}"
+
+
+def _distrust_low_confidence(values: dict, records: list[CellValue]) -> list[str]:
+    """OCR'd values recognised with less than :data:`~helpers.document.MIN_CONFIDENCE` are left
+    null (their printed text is kept), and so is any value derived from the same row or table."""
+    low = [rec for rec in records if rec.confidence is not None and rec.confidence < MIN_CONFIDENCE
+           and rec.value is not None]
+    if not low:
+        return []
+    warnings = []
+    for rec in low:
+        warnings.append(f"{rec.key}: OCR read 「{rec.raw}」 with confidence {rec.confidence:.2f} (below "
+                        f"{MIN_CONFIDENCE}); value left null (page {rec.page})")
+        values[rec.key] = None
+        rec.value = None
+    scopes = {_scope(rec.key) for rec in low}
+    for i, rec in enumerate(records):
+        if rec.derived and _scope(rec.key) in scopes:
+            warnings.append(f"{rec.key}: not derived: a value it rests on was read with low confidence")
+            values[rec.key] = None
+            records[i] = CellValue(rec.key, None, None, rec.label)
+    return warnings
 
 
 def _split_of_zero(values: dict, records: list[CellValue]) -> list[str]:
@@ -263,25 +303,29 @@ def _completeness(template, values, t1, t2, t3, warnings) -> bool:
     return complete
 
 
-def read_report(path: str | Path) -> Report:
-    """Parse one report file. Raises :class:`~helpers.errors.ReportError` if it is not readable as one."""
+def read_report(path: str | Path, **options) -> Report:
+    """Parse one report file. Raises :class:`~helpers.errors.ReportError` if it is not readable as one.
+
+    ``options`` go to the reader: for PDFs ``ocr`` (default True: scanned pages are OCR'd),
+    ``ocr_cache`` (a folder for recognised pages) and ``progress`` (a bar per OCR'd page).
+    """
     path_str = str(path)
     try:
         sha = file_sha256(path)
     except OSError as exc:
         raise ReportError(path_str, UNREADABLE, f"cannot open the file: {exc.strerror or exc}") from exc
-    doc = read_document(path)
+    doc = read_document(path, **options)
     return analyse(doc, path_str, sha)
 
 
-def parse_file(path: str | Path) -> Report:
+def parse_file(path: str | Path, **options) -> Report:
     """Like :func:`read_report`, but a bad file gives a report with status ``error`` instead of raising.
 
     An unexpected exception (a bug, or a library failing on a file no test has seen) becomes an
     error record of type ``parser_error`` naming it, so that a batch goes on.
     """
     try:
-        return read_report(path)
+        return read_report(path, **options)
     except ReportError as exc:
         record = exc.as_record()
     except Exception as exc:  # noqa: BLE001 - the batch must go on; the record names the failure

@@ -93,7 +93,7 @@ def cells_batch(report_id: str, cells: list[list], changed: dict[str, dict]) -> 
         _FIELDS.update({f.key: f for f in schema.all_fields()})
     target = arrow_schema("cells")
     cols: dict[str, list] = {c: [] for c in target.names}
-    for key, value, raw, label, unit, page, line, derived in cells:
+    for key, value, raw, label, unit, page, line, derived, confidence in cells:
         f = _FIELDS[key]
         override = changed.get(key)
         shown = override["value"] if override is not None else value
@@ -110,6 +110,8 @@ def cells_batch(report_id: str, cells: list[list], changed: dict[str, dict]) -> 
         cols["page"].append(page)
         cols["line"].append(line)
         cols["derived"].append(bool(derived))
+        cols["source"].append("derived" if derived else "ocr" if confidence is not None else "text")
+        cols["confidence"].append(confidence)
         cols["overridden"].append(override is not None)
         cols["original_value"].append(None if override is None or value is None else float(value))
     return pa.RecordBatch.from_pydict(cols, schema=target)

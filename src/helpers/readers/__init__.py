@@ -36,8 +36,13 @@ def input_format(path: str | Path) -> str:
     return SUFFIX_FORMATS.get(suffix) or (suffix.lstrip(".") or "unknown")
 
 
+PDF_OPTIONS = ("ocr", "ocr_cache", "progress")  # see readers.pdf.read_pdf
+
+
 def read_document(path: str | Path, **options) -> Document:
-    """Read any supported file into the document model, or raise :class:`ReportError`."""
+    """Read any supported file into the document model, or raise :class:`ReportError`.
+
+    Options a reader does not take are ignored (``ocr=False`` means nothing to an HTML file)."""
     fmt = input_format(path)
     if fmt not in READERS:
         supported = ", ".join(sorted(SUFFIX_FORMATS))
@@ -46,6 +51,8 @@ def read_document(path: str | Path, **options) -> Document:
     if fmt in ("text", "markdown"):
         return read_text(path, fmt)
     reader = getattr(import_module(module_name, __package__), function)
+    if fmt != "pdf":
+        options = {k: v for k, v in options.items() if k not in PDF_OPTIONS}
     return reader(path, **options)
 
 

@@ -141,15 +141,57 @@ def _layout_blocks(region, page_no: int) -> list | None:
     if not is_tabular(text):
         return None
     blocks = parse_text(text).blocks
+    recognised = any("confidence" in c for c in region.chars)
+    lines = _line_confidences(region) if recognised else []
     for block in blocks:
         block.page = page_no if isinstance(block, Paragraph) else None
         if isinstance(block, Table):
-            block.source = "pdf-layout"
+            block.source = "ocr-layout" if recognised else "pdf-layout"
             for row in block.rows:
                 row.page = page_no
                 for cell in row.cells:
                     cell.page = page_no
+                    if recognised and cell.text.strip():
+                        cell.confidence = _span_confidence(lines, cell)
     return blocks
+
+
+def _line_confidences(region) -> list[list[tuple[str, float | None]]]:
+    """Each line of the region's layout text as (character, recognition confidence) pairs."""
+    lines: list[list[tuple[str, float | None]]] = [[]]
+    for ch, obj in region.textmap().tuples:
+        if ch == "\n":
+            lines.append([])
+        else:
+            lines[-1].append((ch, obj.get("confidence") if obj else None))
+    return lines
+
+
+def _span_confidence(lines: list[list[tuple[str, float | None]]], cell) -> float | None:
+    """The lowest confidence among a layout cell's characters: its text found on its line or
+    the lines next to it (values printed on a line of their own join their label's row), the
+    occurrence nearest its line and column; else the lowest on its whole line."""
+    if cell.line is None or not 0 < cell.line <= len(lines):
+        return None
+    target = cell.text.strip()
+    centre = cell.x if cell.x is not None else 0
+    best = None
+    for offset in (0, 1, -1, 2, -2, 3, -3):
+        number = cell.line - 1 + offset
+        if not target or not 0 <= number < len(lines):
+            continue
+        text = "".join(ch for ch, _ in lines[number])
+        start = text.find(target)
+        while start >= 0:
+            rank = (abs(offset), abs(start + len(target) / 2 - centre))
+            if best is None or rank < best[0]:
+                best = (rank, lines[number][start:start + len(target)])
+            start = text.find(target, start + 1)
+        if best is not None:
+            break
+    picked = best[1] if best is not None else lines[cell.line - 1]
+    scores = [score for _, score in picked if score is not None]
+    return min(scores) if scores else None
 
 
 def _number_set_apart(chars: list[dict]) -> bool:
@@ -223,8 +265,13 @@ def assemble(path: str, page_count: int, pages) -> Document:
     return doc
 
 
-def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
-    """Read a text-layer PDF into the document model.
+def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND, ocr: bool = True, ocr_cache: str | Path | None = None,
+             progress: bool = False) -> Document:
+    """Read a PDF into the document model: its text layer, and by OCR (:mod:`.ocr`) the pages
+    that have none (scans) or whose text layer cannot be read, unless ``ocr`` is False.
+
+    ``ocr_cache`` is where recognised pages are kept (default: :func:`.ocr.default_cache_dir`);
+    ``progress`` shows a bar per OCR'd page on a terminal.
 
     >>> read_pdf("a.pdf", backend="ocr")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
@@ -236,7 +283,7 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND) -> Document:
     check_pdf_bytes(path)
     page_count = _check_opens(path)
     with _quiet_pdfminer():
-        return _read(path, page_count, backend)
+        return _read(path, page_count, backend, ocr, ocr_cache, progress)
 
 
 @contextmanager
@@ -252,21 +299,43 @@ def _quiet_pdfminer():
         logger.setLevel(level)
 
 
-def _read(path: str, page_count: int, backend: str) -> Document:
+OUTLINE_CURVES = 50  # a page without text but with more curves than this may be text drawn as outlines
+
+
+def _text_layer(page) -> tuple[int, int, bool]:
+    """(characters, unmapped (cid:N) characters, has something to see) of a page's text layer;
+    a page with no text has something to see when it holds an image or many curves."""
+    chars = page.chars
+    visible = sum(1 for c in chars if c["text"].strip())
+    unmapped = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    return visible, unmapped, bool(page.images) or len(page.curves) > OUTLINE_CURVES
+
+
+def _needs_ocr(visible: int, unmapped: int, drawn: bool) -> bool:
+    """A page to OCR: no text but an image or drawn outlines (a scan), or a text layer whose
+    characters mostly have no Unicode mapping. A blank page is not OCR'd."""
+    return (visible == 0 and drawn) or (visible > 0 and unmapped / visible > UNMAPPED_SHARE)
+
+
+def _read(path: str, page_count: int, backend: str, ocr: bool = True, ocr_cache=None, progress: bool = False) -> Document:
     camelot_tables: dict[int, list[PageTable]] = {}
     pdf = _open_plumber(path)
+    scanned: list[int] = []  # page numbers to OCR
     try:
         pages_out = []
-        has_text = has_images = False
         n_chars = n_unmapped = 0
+        has_images = False
         for page in pdf.pages:
             try:
-                chars = page.chars
-                has_text = has_text or any(c["text"].strip() for c in chars)
-                n_chars += len(chars)
-                n_unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
-                has_images = has_images or bool(page.images)
-                if not chars:
+                visible, unmapped, drawn = _text_layer(page)
+                n_chars += visible
+                n_unmapped += unmapped
+                has_images = has_images or drawn
+                if ocr and _needs_ocr(visible, unmapped, drawn):
+                    scanned.append(page.page_number)
+                    pages_out.append((page.page_number, []))
+                    continue
+                if visible == 0:
                     pages_out.append((page.page_number, []))
                     continue
                 if backend == "pdfplumber":
@@ -285,15 +354,50 @@ def _read(path: str, page_count: int, backend: str) -> Document:
                                   f"corrupt PDF: page {page.page_number}: {type(exc).__name__}: {exc}") from exc
     finally:
         pdf.close()
-    if not has_text:
+    ocr_warnings: list[str] = []
+    if scanned:
+        recognised = _ocr_pages(path, scanned, ocr_cache, progress, ocr_warnings)
+        pages_out = [(no, recognised.get(no, items)) for no, items in pages_out]
+        if not any(recognised.values()) and not any(items for _, items in pages_out):
+            raise ReportError(path, NO_TEXT_LAYER, f"scanned PDF: OCR found no text on its {len(scanned)} "
+                              f"page{'s' if len(scanned) > 1 else ''} (a blank page or a picture, not a report)")
+    elif n_chars == 0:
         if has_images:
-            raise ReportError(path, NO_TEXT_LAYER, "scanned PDF without a text layer; OCR is not supported yet")
+            raise ReportError(path, NO_TEXT_LAYER, "scanned PDF without a text layer (OCR is off: --no-ocr)")
         raise ReportError(path, NO_TEXT_LAYER, "PDF without a text layer (no text and no images)")
-    if n_chars and n_unmapped / n_chars > UNMAPPED_SHARE:
+    elif n_unmapped / n_chars > UNMAPPED_SHARE:
         raise ReportError(path, NO_TEXT_LAYER,
                           f"the text layer cannot be read: {n_unmapped} of {n_chars} characters use fonts without a "
-                          "Unicode mapping (shown as (cid:N)); OCR is not supported yet")
-    return assemble(path, page_count, pages_out)
+                          "Unicode mapping (shown as (cid:N)); OCR is off (--no-ocr)")
+    doc = assemble(path, page_count, pages_out)
+    doc.ocr_pages = scanned
+    doc.warnings.extend(ocr_warnings)
+    return doc
+
+
+def _ocr_pages(path: str, numbers: list[int], cache_dir, progress: bool,
+               warnings: list[str] | None = None) -> dict[int, list]:
+    """Each scanned page's items (:func:`page_items`), read from its OCR'd characters and rulings;
+    what a page could not read goes to ``warnings``."""
+    import pypdfium2 as pdfium
+    from tqdm.auto import tqdm
+
+    from .ocr import default_cache_dir, ocr_page
+
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    out: dict[int, list] = {}
+    pdf = pdfium.PdfDocument(path)
+    try:
+        bar = tqdm(numbers, desc=f"OCR {Path(path).name}", unit="page", leave=False, disable=None if progress else True)
+        for number in bar:
+            page = ocr_page(pdf[number - 1], number, cache)
+            if warnings is not None:
+                warnings.extend(f"page {number} (OCR): {w}" for w in page.warnings)
+            tables = [t for t in plumber_tables(page) if not is_false_table(t)]
+            out[number] = page_items(page, tables) if page.chars else []
+    finally:
+        pdf.close()
+    return out
 
 
 __all__ = ["BACKENDS", "DEFAULT_BACKEND", "PageTable", "check_pdf_bytes", "read_pdf"]

@@ -281,7 +281,9 @@ def build_grid(group: list[Rule], chars: list[dict], page_no: int, page_width: f
             text = "\n".join(line[2] for line in lines)
             box = (round(xs[c0], 2), round(ys[r0], 2), round(xs[c1 + 1], 2), round(ys[r1 + 1], 2))
             rowspan = sum(1 for e in emitted if r0 <= e <= r1)
-            cells.append(Cell(text, None, page_no, xs[c0], rowspan=max(rowspan, 1), colspan=c1 - c0 + 1, bbox=box))
+            scores = [ch["confidence"] for ch in placed[key] if "confidence" in ch]  # OCR'd characters
+            cells.append(Cell(text, None, page_no, xs[c0], rowspan=max(rowspan, 1), colspan=c1 - c0 + 1, bbox=box,
+                              confidence=min(scores) if scores else None))
         rows.append(TableRow(cells, None, page_no))
     clipped = xs[-1] >= page_width - TOLERANCE or xs[0] <= TOLERANCE
     return Grid(xs, ys, rows, clipped)

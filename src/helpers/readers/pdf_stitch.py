@@ -103,6 +103,8 @@ def stitch(first: list[TableRow], reaching: list[tuple[Cell, tuple]], continuati
         text = cell.text.strip()
         if text:
             partner.text = f"{partner.text}\n{text}" if partner.text.strip() else text
+            scores = [v for v in (partner.confidence, cell.confidence) if v is not None]
+            partner.confidence = min(scores) if scores else None
         partner.rowspan += cell.rowspan
         next_reaching = [(partner if c is cell else c, box) for c, box in next_reaching]
     return [*first, TableRow(kept, head.line, head.page), *rows[1:]], next_reaching

@@ -20,12 +20,20 @@ class CellValue:
     x: float | None = None
     unit: str | None = None  # unit printed with an amount (元, 万元, 亿元) or taken from its header
     derived: bool = False  # not printed: forced by the report's own arithmetic (see align, report)
+    confidence: float | None = None  # OCR: the lowest recognition confidence of the cell's characters
 
     @classmethod
     def from_cell(cls, key: str, value, cell: Cell | None, label: str, unit: str | None = None) -> "CellValue":
         if cell is None:
             return cls(key, value, None, label, unit=unit)
-        return cls(key, value, cell.text, label, cell.line, cell.page, cell.x, unit)
+        return cls(key, value, cell.text, label, cell.line, cell.page, cell.x, unit, confidence=cell.confidence)
+
+    @property
+    def source(self) -> str:
+        """How the value was read: ``ocr`` (recognised from a page image), ``derived`` or ``text``."""
+        if self.derived:
+            return "derived"
+        return "ocr" if self.confidence is not None else "text"
 
 
 @dataclass

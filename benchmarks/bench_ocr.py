@@ -1,0 +1,143 @@
+#!/usr/bin/env python
+"""How exactly and how fast scans of real reports read by OCR, compared with their HTML twins.
+
+Reads the scans made by ``scripts/make_scans.py`` (``benchmarks/out/scans/MANIFEST.csv``: every
+LibreOffice PDF rendering of a bundled real report, printed back as page images at 150–200 dpi,
+turned, toned, noised, blurred, JPEG-compressed and stamped with a red seal), parses each one
+and its HTML twin, and prints:
+
+- reports whose values are identical to the twin's (among twins that read as ``ok``);
+- printed non-zero cells read identically;
+- wrong values: a non-null value that differs from the twin's, and whether each was caught
+  (the report is ``partial``, or a check fails) — an ``ok`` report with a wrong value is a lie;
+- values left null for low confidence;
+- speed: seconds per page on the first run (nothing cached) and per report on a cached re-run.
+
+``--set dev`` is the development reports (``data/raw/real/``), ``--set holdout`` the panel pages
+(``data/raw/panel/``), which were not looked at while the OCR reader was built.
+
+``--dpi`` renders the pages at another resolution (to choose the reader's; each resolution has
+its own cache entries).
+
+``--jobs 2`` parses two scans at a time, one inference thread each (as ``ogi ingest`` does).
+
+Usage:  .venv/bin/python benchmarks/bench_ocr.py [--set dev|holdout|all] [--fresh] [--details] [--limit N]
+        [--dpi N] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from helpers.report import parse_file  # noqa: E402
+
+SCANS = REPO / "benchmarks" / "out" / "scans"
+CACHE = REPO / "benchmarks" / "out" / "ocr-cache"
+
+
+def compare(twin, report) -> dict:
+    keys = list(twin.values)
+    nonzero = [k for k in keys if twin.values[k] not in (None, 0)]
+    wrong = [k for k in keys if report.values.get(k) is not None and report.values.get(k) != twin.values[k]]
+    low = [w for w in report.warnings if "confidence" in w]
+    return {
+        "exact": report.values == twin.values,
+        "nonzero": sum(report.values.get(k) == twin.values[k] for k in nonzero), "n_nonzero": len(nonzero),
+        "wrong": wrong, "caught": bool(wrong) and report.status != "ok",
+        "lie": report.status == "ok" and report.values != twin.values,
+        "low": len(low), "failed": [f"{c.id}:{c.scope}" for c in report.failed_checks()],
+    }
+
+
+def measure(row: dict) -> tuple[dict, float, float]:
+    """Parse one scan (then again, cached) and compare it with its twin; the two timings."""
+    logging.disable(logging.WARNING)
+    twin = parse_file(REPO / row["twin"])
+    start = time.perf_counter()
+    report = parse_file(SCANS / row["file"], ocr_cache=CACHE)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    parse_file(SCANS / row["file"], ocr_cache=CACHE)
+    cached = time.perf_counter() - start
+    result = {"file": row["file"], "twin_ok": twin.status == "ok", "status": report.status,
+              "error": report.error, **compare(twin, report)}
+    return result, first, cached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", default="all", choices=("all", "dev", "holdout"))
+    parser.add_argument("--fresh", action="store_true", help="empty the OCR cache first (first-run speed)")
+    parser.add_argument("--details", action="store_true")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=1, help="parse in this many processes (one OCR thread each)")
+    parser.add_argument("--dpi", type=int, default=None, help="render pages at this resolution (default: the reader's)")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)
+    if args.dpi:
+        from helpers.readers import ocr
+
+        ocr.DPI = args.dpi
+    manifest = SCANS / "MANIFEST.csv"
+    if not manifest.exists():
+        print("no scans: run scripts/make_scans.py first", file=sys.stderr)
+        return 2
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle)
+                if args.set == "all" or ("dev" if "/real/" in r["twin"] else "holdout") == args.set]
+    rows = rows[: args.limit] if args.limit else rows
+    if args.fresh and CACHE.exists():
+        shutil.rmtree(CACHE)
+    wall = time.perf_counter()
+    if args.jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        os.environ["OGI_OCR_THREADS"] = "1"  # one inference thread per process: the cores are shared out
+        with ProcessPoolExecutor(args.jobs) as pool:
+            measured = list(pool.map(measure, rows))
+    else:
+        measured = [measure(row) for row in rows]
+    wall = time.perf_counter() - wall
+    results = [m[0] for m in measured]
+    first, cached = sum(m[1] for m in measured), sum(m[2] for m in measured)
+    pages = sum(int(row["pages"]) for row in rows)
+    if args.details:
+        for result in results:
+            if not result["exact"]:
+                print(f"  {result['file']}: {result['status']} {result['error'] or ''} wrong={result['wrong'][:6]} "
+                      f"low={result['low']} failed={result['failed'][:4]}", flush=True)
+    considered = [r for r in results if r["twin_ok"]]
+    exact = sum(r["exact"] for r in considered)
+    nonzero = sum(r["nonzero"] for r in considered)
+    n_nonzero = sum(r["n_nonzero"] for r in considered)
+    wrong = sum(len(r["wrong"]) for r in results)
+    uncaught = [r["file"] for r in results if r["wrong"] and not r["caught"]]
+    from helpers.readers import ocr
+
+    print(f"set={args.set} at {ocr.DPI} dpi: {len(results)} scans, {pages} pages ({len(considered)} with an ok twin)")
+    print(f"  reports identical to the twin: {exact}/{len(considered)} ({100 * exact / max(len(considered), 1):.1f} %)")
+    print(f"  non-zero cells identical:      {nonzero}/{n_nonzero} ({100 * nonzero / max(n_nonzero, 1):.2f} %)")
+    print(f"  status: ok {sum(r['status'] == 'ok' for r in results)}, partial "
+          f"{sum(r['status'] == 'partial' for r in results)}, error {sum(r['status'] == 'error' for r in results)}")
+    print(f"  wrong non-null values: {wrong} in {sum(bool(r['wrong']) for r in results)} reports; "
+          f"not caught (ok report with a wrong value): {len(uncaught)} {uncaught[:5]}")
+    print(f"  ok reports that differ from the twin (lies): {sum(r['lie'] for r in results)}")
+    print(f"  values left null for low confidence: {sum(r['low'] for r in results)} warnings")
+    print(f"  speed: {first / max(pages, 1):.2f} s/page on this run{' (nothing cached)' if args.fresh else ''} "
+          f"({args.jobs} process{'es' if args.jobs > 1 else ''}; wall {wall:.0f} s: {wall / max(pages, 1):.2f} s/page), "
+          f"{cached / max(len(results), 1):.2f} s/report cached re-run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

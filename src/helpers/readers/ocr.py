@@ -1,0 +1,471 @@
+"""OCR of scanned PDF pages, offline: a page image becomes the characters and rulings the PDF
+reader reads from a text layer, so tables, stitching, the table parser and the checks are shared.
+
+For each page without a text layer (:func:`ocr_page`):
+
+1. render it with pdfium at :data:`DPI`;
+2. take the brightest channel as grey, stretched so the paper is white: a red or blue seal
+   fades to a trace, lifted after the rulings are found (coloured pixels become paper; the
+   black print under a seal is dark in every channel and stays);
+3. straighten it: the angle (within ±:data:`MAX_SKEW`°) whose rows of ink are sharpest;
+4. find the rulings (long thin runs of ink, by morphological opening with OpenCV) and erase
+   them from the image, so no ruling beside a digit is read as 「1」;
+5. recognise the text with RapidOCR (PP-OCR Chinese detection and recognition models, shipped
+   inside the installed package and run by onnxruntime on the CPU: nothing is downloaded), one
+   box per character with its confidence;
+6. return an :class:`OcrPage`: characters (with ``confidence``) and ruling edges in PDF points,
+   shaped like a pdfplumber page, for :func:`~helpers.readers.pdf_grid.page_grids` and the
+   band reader of :mod:`.pdf`.
+
+Results are kept in a small cache keyed by the page image's hash and the OCR settings
+(:func:`ocr_page` ``cache_dir``), so a re-run does not recognise a page twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..document import MIN_CONFIDENCE
+
+DPI = 200  # render resolution: see benchmarks/bench_ocr.py (150 loses thin digits, 250 is slower, no better)
+MAX_SKEW = 2.0  # degrees: scans are turned by less than this
+SKEW_STEP = 0.1
+MAX_UNREAD_MARKS = 40  # more marks outside every text box than this: a picture or noise, not text to re-read
+OCR_VERSION = "15"  # part of the cache key: bump when the image processing changes
+
+
+@dataclass
+class OcrPage:
+    """A scanned page as the PDF reader sees a text-layer page: ``chars`` and ``edges`` in PDF
+    points (top-left origin), ``page_number``, ``width``, ``height``, ``bbox``."""
+
+    page_number: int
+    width: float
+    height: float
+    chars: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    angle: float = 0.0  # degrees the page was turned back by
+    warnings: list[str] = field(default_factory=list)  # what could not be read on the page
+    images: list = field(default_factory=list)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (0.0, 0.0, self.width, self.height)
+
+    def filter(self, keep: Callable[[dict], bool]) -> "OcrPage":
+        return OcrPage(self.page_number, self.width, self.height, [c for c in self.chars if keep(c)],
+                       self.edges, self.angle, self.warnings)
+
+    def extract_text(self, layout: bool = False) -> str:
+        """The page's text, laid out by position as pdfplumber lays out a text layer."""
+        from pdfplumber.utils.text import chars_to_textmap
+
+        return chars_to_textmap(self.chars, layout=layout, layout_width=self.width,
+                                layout_height=self.height, layout_bbox=self.bbox).as_string
+
+    def textmap(self):
+        """pdfplumber's layout text map: each printed character paired with the character read."""
+        from pdfplumber.utils.text import chars_to_textmap
+
+        return chars_to_textmap(self.chars, layout=True, layout_width=self.width,
+                                layout_height=self.height, layout_bbox=self.bbox)
+
+
+# ---------------------------------------------------------------- the engine
+
+_ENGINE = None
+
+
+def engine():
+    """The RapidOCR engine of this process (loaded once: about a second)."""
+    global _ENGINE
+    if _ENGINE is None:
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        from rapidocr import RapidOCR
+
+        threads = int(os.environ.get("OGI_OCR_THREADS", "0")) or -1
+        _ENGINE = RapidOCR(params={
+            "Global.log_level": "error",
+            "Global.use_cls": False,  # pages are upright once straightened; 180° text does not occur
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        })
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return _ENGINE
+
+
+# ---------------------------------------------------------------- image processing
+
+CHROMA = 28  # a pixel whose channels differ by more is coloured ink (a seal), not black print
+PAPER_SHARE = 0.72  # a pixel lighter than this share of the paper's tone is paper (a seal's faint trace)
+
+
+def to_grey(rgb: np.ndarray) -> np.ndarray:
+    """The brightest channel, stretched so that the paper is white: black print stays black, a
+    red or blue seal becomes a faint trace of paper tone and then paper, and a grey or yellowed
+    page becomes white."""
+    channels = rgb[..., :3]
+    grey = channels.max(axis=2)
+    paper = float(np.percentile(grey, 60))  # most of a page is paper
+    cutoff = max(PAPER_SHARE * paper, 64.0)
+    table = np.clip(np.arange(256, dtype=np.float32) * 255.0 / cutoff, 0, 255).astype(np.uint8)
+    return table[grey]
+
+
+def colour_mask(rgb: np.ndarray) -> np.ndarray:
+    """Pixels of coloured ink (a seal): their channels differ widely. 255 where coloured."""
+    channels = rgb[..., :3]
+    chroma = channels.max(axis=2).astype(np.int16) - channels.min(axis=2)
+    return np.where(chroma > CHROMA, 255, 0).astype(np.uint8)
+
+
+def decolour(grey: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """Coloured ink becomes paper; print under a seal is dark in every channel, so it stays."""
+    out = grey.copy()
+    out[(colour > 127) & (out > 150)] = 255
+    return out
+
+
+def skew_angle(grey: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise) that makes the page's rows of ink sharpest."""
+    import cv2
+
+    small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    ink = (small < 128).astype(np.float32)
+    h, w = ink.shape
+    center = (w / 2, h / 2)
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-MAX_SKEW, MAX_SKEW + SKEW_STEP / 2, SKEW_STEP):
+        matrix = cv2.getRotationMatrix2D(center, float(angle), 1.0)
+        turned = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        rows = turned.sum(axis=1)
+        score = float(np.square(np.diff(rows)).sum())
+        if score > best_score:
+            best, best_score = float(angle), score
+    return round(best, 2)
+
+
+def rotate(grey: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
+    import cv2
+
+    if abs(angle) < SKEW_STEP / 2:
+        return grey
+    h, w = grey.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=fill)
+
+
+def ruling_masks(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling pixels: runs of ink at least about 6 mm long and thin."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    length = max(int(dpi * 0.25), 10)  # a quarter inch: longer than any stroke of a character
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return horizontal, vertical
+
+
+def segments(mask: np.ndarray, vertical: bool, scale: float) -> list[dict]:
+    """pdfplumber-style edges for a ruling mask, in points (pixels × ``scale``)."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    edges = []
+    for x, y, w, h, _ in stats[1:n]:
+        if vertical:
+            pos = (x + w / 2) * scale
+            x0, x1, top, bottom = pos, pos, y * scale, (y + h) * scale
+        else:
+            pos = (y + h / 2) * scale
+            x0, x1, top, bottom = x * scale, (x + w) * scale, pos, pos
+        edges.append({"orientation": "v" if vertical else "h", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                      "width": x1 - x0, "height": bottom - top, "doctop": top, "object_type": "line"})
+    return edges
+
+
+def erase(grey: np.ndarray, masks: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The page with the rulings painted over with paper."""
+    import cv2
+
+    lines = np.zeros_like(grey)
+    for mask in masks:
+        lines |= mask
+    # the ruling itself, and its light fringe; a dark stroke of a character touching it stays
+    fringe = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    out = grey.copy()
+    out[(lines > 0) | ((fringe > 0) & (grey > 110))] = 255
+    return out
+
+
+UNREAD = "\ufffd"  # ink that no recognition could read: the cell holding it is not trusted
+
+
+def _rects(boxes) -> list[list[int]]:
+    """Axis-aligned [x0, y0, x1, y1] of the detector's text boxes (the page is straight)."""
+    out = []
+    for box in boxes if boxes is not None else ():
+        points = np.asarray(box)
+        out.append([int(points[:, 0].min()), int(points[:, 1].min()),
+                    int(np.ceil(points[:, 0].max())), int(np.ceil(points[:, 1].max()))])
+    return out
+
+
+def split_at_rulings(rect: list[int], vertical: np.ndarray, ink: np.ndarray) -> list[list]:
+    """A text box cut where a vertical ruling crosses it: one piece per table cell, so that the
+    numbers of neighbouring cells are never read as one (「1 1 0 2」) and each gets its own
+    confidence. Pieces without ink are dropped. A piece is ``[x0, y0, x1, y1, cut_left, cut_right]``."""
+    x0, y0, x1, y1 = rect[:4]
+    middle = (y0 + y1) // 2
+    band = vertical[max(middle - 2, 0):middle + 3, x0:x1]
+    columns = np.flatnonzero(band.any(axis=0))
+    cuts = [x0]
+    if columns.size:
+        runs = np.split(columns, np.flatnonzero(np.diff(columns) > 1) + 1)
+        cuts += [x0 + int(run.mean()) for run in runs if 2 < run.mean() < (x1 - x0) - 3]
+    cuts.append(x1)
+    pieces = []
+    for k, (left, right) in enumerate(zip(cuts, cuts[1:])):
+        if right - left > 2 and ink[y0:y1, left:right].any():
+            # a side that is a cut gets no margin from the page: that would show the next cell
+            pieces.append([left, y0, right, y1, k > 0, k < len(cuts) - 2])
+    return pieces
+
+
+def distinct(pieces: list[list]) -> list[list]:
+    """Pieces without the ones lying mostly inside a larger piece: two detected boxes may reach
+    over the same characters (one box running a little past a ruling into the next cell)."""
+    kept: list[list] = []
+    for piece in sorted(pieces, key=lambda p: -(p[2] - p[0]) * (p[3] - p[1])):
+        area = max((piece[2] - piece[0]) * (piece[3] - piece[1]), 1)
+        inside = max((max(0, min(piece[2], k[2]) - max(piece[0], k[0])) * max(0, min(piece[3], k[3]) - max(piece[1], k[1]))
+                      for k in kept), default=0)
+        if inside < 0.5 * area:
+            kept.append(piece)
+    return sorted(kept, key=lambda p: (p[1], p[0]))
+
+
+def crop(image: np.ndarray, piece: list, pad: int = 3) -> np.ndarray:
+    """A piece of the page with a margin: taken from the page on its own sides, blank paper on
+    sides cut at a ruling."""
+    x0, y0, x1, y1, cut_left, cut_right = piece
+    h, w = image.shape[:2]
+    left = x0 if cut_left else max(x0 - pad, 0)
+    right = x1 if cut_right else min(x1 + pad, w)
+    out = image[max(y0 - pad, 0):min(y1 + pad, h), left:right]
+    widths = ((0, 0), (pad if cut_left else 0, pad if cut_right else 0), (0, 0))
+    return np.pad(out, widths[: out.ndim], constant_values=255)
+
+
+def uncovered_ink(ink: np.ndarray, rects: list[list[int]], char_height: float,
+                  vertical: np.ndarray | None = None) -> list[list[int]]:
+    """Marks of character size that no text box covers (a lone 「0」 the detector missed), grouped
+    into words within their table cell: recognised on their own, or flagged as unread."""
+    import cv2
+
+    covered = np.zeros_like(ink)
+    for x0, y0, x1, y1 in rects:
+        covered[max(y0 - 3, 0):y1 + 3, max(x0 - 3, 0):x1 + 3] = 1
+    gap = max(int(char_height * 0.5), 3)
+    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, max(gap // 3, 1))))
+    if vertical is not None:  # a word never runs across a ruling: the cells stay apart
+        joined[cv2.dilate(vertical, np.ones((1, 3), np.uint8)) > 0] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out = []
+    for label in range(1, n):
+        x, y, w, h, _ = stats[label]
+        if h < 0.45 * char_height or h > 3 * char_height or w > 40 * char_height:
+            continue
+        mask = (labels[y:y + h, x:x + w] == label) & (ink[y:y + h, x:x + w] > 0)
+        strokes = int(mask.sum())
+        if strokes < 0.02 * char_height * char_height:  # specks of noise, not a character (a 「1」 is more)
+            continue
+        if (covered[y:y + h, x:x + w][mask] > 0).mean() > 0.5:
+            continue
+        out.append([int(x), int(y), int(x + w), int(y + h)])
+    return out
+
+
+def _line_chars(text: str, score: float, info, rect: list[int], scale: float) -> list[dict]:
+    """The characters of one recognised piece, placed by the recogniser's columns."""
+    x0, y0, x1, y1 = rect
+    confs = list(getattr(info, "confs", None) or [])
+    glyphs = [(i, ch) for i, ch in enumerate(text) if ch.strip()]
+    if not glyphs:
+        return []
+    columns: list[float] = []
+    total = float(getattr(info, "line_txt_len", 0) or 0)
+    for word, cols in zip(getattr(info, "words", None) or [], getattr(info, "word_cols", None) or []):
+        for _, col in zip(word, cols):
+            columns.append(col)
+    width, height = x1 - x0, y1 - y0
+    if len(columns) != len(glyphs) or total <= 0:
+        step = width / len(glyphs)
+        columns, total = [(k + 0.5) * step for k in range(len(glyphs))], float(width)
+    chars = []
+    for (index, ch), col in zip(glyphs, columns):
+        centre = x0 + (col + 0.5) / total * width if total != width else x0 + col
+        half = (0.45 if ord(ch) > 0x2E80 else 0.28) * height
+        conf = confs[index] if index < len(confs) else score
+        left, right = max(centre - half, x0), min(centre + half, x1)
+        chars.append({"text": ch, "x0": left * scale, "x1": right * scale, "top": y0 * scale, "bottom": y1 * scale,
+                      "doctop": y0 * scale, "size": height * scale, "upright": True, "object_type": "char",
+                      "confidence": round(float(conf), 4)})
+    return chars
+
+
+def strip_underline(image: np.ndarray) -> np.ndarray | None:
+    """The piece without the line printed under its text (Word's underline: a thin band of ink
+    as wide as the text, apart from the glyphs above it), or None when it has none. Underlined
+    numbers are read with less confidence, and a short underline is no ruling to erase."""
+    grey = image[..., 0] if image.ndim == 3 else image
+    ink = grey < 160
+    counts = ink.sum(axis=1)
+    columns = np.flatnonzero(ink.any(axis=0))
+    if columns.size == 0:
+        return None
+    width = columns[-1] - columns[0] + 1
+    full = np.flatnonzero(counts >= 0.6 * width)
+    if full.size == 0:
+        return None
+    band = full[full >= full[-1] - 4]  # the lowest thin band
+    top = band[0]
+    if top < grey.shape[0] * 0.5 or np.any(np.diff(band) > 1):
+        return None
+    import cv2
+
+    _, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+    in_band = set(np.unique(labels[band[0]:band[-1] + 1])) - {0}
+    if in_band & set(np.unique(labels[:top])):
+        return None  # joined to the glyph above: a stroke of the text (the foot of a 「2」), not an underline
+    out = image.copy()
+    out[band[0]:band[-1] + 1][ink[band[0]:band[-1] + 1]] = 255
+    return out
+
+
+def _least(chars: list[dict]) -> float:
+    return min((c["confidence"] for c in chars), default=1.0)
+
+
+def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: list[str] | None = None) -> list[dict]:
+    """Characters of a straightened page whose rulings are erased: detect text boxes, cut them
+    at the rulings, add uncovered marks, and recognise every piece on its own. What cannot be
+    read is said in ``warnings``."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    ocr = engine()
+    image = np.repeat(clean[..., None], 3, axis=2)
+    detected = ocr(image, use_det=True, use_cls=False, use_rec=False)
+    ink = (clean < 160).astype(np.uint8)
+    rects = _rects(getattr(detected, "boxes", None))
+    heights = sorted(y1 - y0 for _, y0, _, y1 in rects)
+    char_height = float(heights[len(heights) // 2]) if heights else 0.14 * 72 / scale
+    pieces = distinct([piece for rect in rects for piece in split_at_rulings(rect, vertical, ink)])
+    marks = uncovered_ink(ink, rects, char_height, vertical)
+    if len(marks) > MAX_UNREAD_MARKS:  # a picture, a photo or heavy noise: not re-read mark by mark
+        if warnings is not None:
+            warnings.append(f"{len(marks)} marks of character size outside the recognised text were not read "
+                            "(a picture, or a scan too poor to read)")
+        marks = []
+    extra = [piece for rect in marks for piece in split_at_rulings(rect, vertical, ink)]
+    pieces += extra
+    if not pieces:
+        return []
+    crops = [crop(image, piece) for piece in pieces]
+    out = ocr._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    read = []
+    for k, (piece, text, score) in enumerate(zip(pieces, out.txts, out.scores)):
+        info = out.word_results[k] if out.word_results and k < len(out.word_results) else None
+        read.append(_line_chars(text or "", float(score), info, piece[:4], scale))
+    # a piece read with doubt is read again without the line under it, if it has one
+    doubtful = [k for k, found in enumerate(read) if found and _least(found) < MIN_CONFIDENCE]
+    again = {k: stripped for k in doubtful if (stripped := strip_underline(crops[k])) is not None}
+    if again:
+        second = ocr._load_rec_model()(TextRecInput(img=list(again.values()), return_word_box=True))
+        for j, k in enumerate(again):
+            info = second.word_results[j] if second.word_results and j < len(second.word_results) else None
+            found = _line_chars(second.txts[j] or "", float(second.scores[j]), info, pieces[k][:4], scale)
+            if found and _least(found) > _least(read[k]):
+                read[k] = found
+    chars: list[dict] = []
+    extra_start = len(pieces) - len(extra)
+    for k, piece in enumerate(pieces):
+        found = read[k]
+        if not found and k >= extra_start:  # a mark of character size that reads as nothing
+            x0, y0, x1, y1 = piece[:4]
+            found = [{"text": UNREAD, "x0": x0 * scale, "x1": x1 * scale, "top": y0 * scale, "bottom": y1 * scale,
+                      "doctop": y0 * scale, "size": (y1 - y0) * scale, "upright": True, "object_type": "char",
+                      "confidence": 0.0}]
+        chars.extend(found)
+    return chars
+
+
+# ---------------------------------------------------------------- a page
+
+def render(pdf_page, dpi: int | None = None) -> np.ndarray:
+    dpi = dpi or DPI
+    return pdf_page.render(scale=dpi / 72, grayscale=False).to_numpy()
+
+
+def ocr_image(rgb: np.ndarray, page_number: int, width: float, height: float, dpi: int | None = None) -> OcrPage:
+    """Recognise one page image (RGB pixels at ``dpi``) into an :class:`OcrPage`."""
+    dpi = dpi or DPI
+    grey = to_grey(rgb)
+    angle = skew_angle(grey)
+    grey = rotate(grey, angle)
+    horizontal, vertical = ruling_masks(grey, dpi)  # found before a seal is lifted: rulings stay whole
+    scale = 72 / dpi
+    clean = decolour(erase(grey, (horizontal, vertical)), rotate(colour_mask(rgb), angle, fill=0))
+    warnings: list[str] = []
+    chars = recognise(clean, vertical, scale, warnings)
+    return OcrPage(page_number, width, height, chars,
+                   segments(horizontal, False, scale) + segments(vertical, True, scale), angle, warnings)
+
+
+def default_cache_dir() -> Path:
+    """Where recognised pages are kept: ``$OGI_CACHE_DIR/ocr``, else the user's cache folder
+    (``$XDG_CACHE_HOME/ogi/ocr``, ``~/.cache/ogi/ocr``)."""
+    root = os.environ.get("OGI_CACHE_DIR")
+    if root:
+        return Path(root) / "ocr"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ogi" / "ocr"
+
+
+def _cache_key(rgb: np.ndarray, dpi: int) -> str:
+    digest = hashlib.sha256(rgb.tobytes())
+    digest.update(f"{rgb.shape}|{dpi}|{OCR_VERSION}".encode())
+    return digest.hexdigest()
+
+
+def ocr_page(pdf_page, page_number: int, cache_dir: Path | None = None, dpi: int | None = None) -> OcrPage:
+    """OCR one pdfium page at ``dpi`` (default :data:`DPI`); with ``cache_dir``, a page seen
+    before is not recognised again."""
+    dpi = dpi or DPI
+    width, height = (float(v) for v in pdf_page.get_size())
+    rgb = render(pdf_page, dpi)
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"{_cache_key(rgb, dpi)}.json"
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return OcrPage(page_number, width, height, data["chars"], data["edges"], data["angle"], data["warnings"])
+    page = ocr_image(rgb, page_number, width, height, dpi)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"chars": page.chars, "edges": page.edges, "angle": page.angle,
+                                   "warnings": page.warnings},
+                                  ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return page
+
+
+__all__ = ["DPI", "OcrPage", "default_cache_dir", "engine", "ocr_image", "ocr_page", "skew_angle"]
