@@ -80,10 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="empty the OCR cache first (first-run speed)")
     parser.add_argument("--details", action="store_true")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--cache", type=Path, default=None, help=f"OCR cache folder (default {CACHE.relative_to(REPO)})")
     parser.add_argument("--jobs", type=int, default=1, help="parse in this many processes (one OCR thread each)")
     parser.add_argument("--dpi", type=int, default=None, help="render pages at this resolution (default: the reader's)")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
+    global CACHE
+    CACHE = args.cache or CACHE
     if args.dpi:
         from helpers.readers import ocr
 

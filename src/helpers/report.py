@@ -184,7 +184,7 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
                        "t2": (max(t2.votes, key=t2.votes.get) if t2.votes else None) if t2.found else None}
     for table in (t1, t2, t3):
         warnings.extend(table.warnings)
-    complete = _completeness(template, values, t1, t2, t3, warnings)
+    complete = _completeness(template, values, t1, t2, t3, warnings, bool(doc.ocr_pages))
     checks = run_checks(values, template, _printed_t2_rows(records)) if template in schema.TEMPLATES else []
     if doc.ocr_pages and any(c.status == "fail" for c in checks):
         failed = ", ".join(sorted({f"{c.id}:{c.scope}" for c in checks if c.status == "fail"}))
@@ -275,7 +275,7 @@ def _printed_t2_rows(records: list[CellValue]) -> list[str]:
     return rows
 
 
-def _completeness(template, values, t1, t2, t3, warnings) -> bool:
+def _completeness(template, values, t1, t2, t3, warnings, ocr: bool = False) -> bool:
     if template not in schema.TEMPLATES:
         return False
     complete = True
@@ -291,6 +291,13 @@ def _completeness(template, values, t1, t2, t3, warnings) -> bool:
                           for r in s.rows for c in s.columns)]
         if missing:
             warnings.append(f"t1: sub-tables not printed or cut off: {', '.join(missing)}")
+            complete = False
+        absent = [f"{s.key}.{r.key}" for s in schema.T1_BY_TEMPLATE[template] if s.key not in missing for r in s.rows
+                  if all(t1.cells.get(schema.t1_key(s.key, r.key, c.key)) is None
+                         or t1.cells[schema.t1_key(s.key, r.key, c.key)].raw is None for c in s.columns)]
+        if absent and ocr:  # some offices leave a row out; on OCR'd pages its label may be misread
+            warnings.append(f"t1: rows not found on the OCR'd pages (not printed, or a label misread): "
+                            f"{', '.join(absent)}")
             complete = False
     if t2.found:
         printed = {schema.field(k).row for k, v in t2.cells.items() if v.raw is not None}

@@ -39,7 +39,7 @@ DPI = 200  # render resolution: see benchmarks/bench_ocr.py (150 loses thin digi
 MAX_SKEW = 2.0  # degrees: scans are turned by less than this
 SKEW_STEP = 0.1
 MAX_UNREAD_MARKS = 40  # more marks outside every text box than this: a picture or noise, not text to re-read
-OCR_VERSION = "15"  # part of the cache key: bump when the image processing changes
+OCR_VERSION = "16"  # part of the cache key: bump when the image processing changes
 
 
 @dataclass
@@ -173,13 +173,28 @@ def ruling_masks(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return horizontal, vertical
 
 
-def segments(mask: np.ndarray, vertical: bool, scale: float) -> list[dict]:
-    """pdfplumber-style edges for a ruling mask, in points (pixels × ``scale``)."""
+def underlines(x: int, y: int, w: int, h: int, text: list[list[int]]) -> bool:
+    """A horizontal run of ink just under a line of recognised text and no wider than it: the
+    text is underlined (Word's underline), it is no cell border. A border runs on past the text
+    by the cell's padding and joins the table's other rulings."""
+    for x0, y0, x1, y1 in text:
+        height = y1 - y0
+        if y0 + 0.5 * height <= y + h / 2 <= y1 + 0.6 * height and x >= x0 - 0.4 * height \
+                and x + w <= x1 + 0.4 * height:
+            return True
+    return False
+
+
+def segments(mask: np.ndarray, vertical: bool, scale: float, text: list[list[int]] | None = None) -> list[dict]:
+    """pdfplumber-style edges for a ruling mask, in points (pixels × ``scale``); horizontal runs
+    that underline a line of ``text`` (boxes in pixels) are left out."""
     import cv2
 
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     edges = []
     for x, y, w, h, _ in stats[1:n]:
+        if not vertical and text and underlines(x, y, w, h, text):
+            continue
         if vertical:
             pos = (x + w / 2) * scale
             x0, x1, top, bottom = pos, pos, y * scale, (y + h) * scale
@@ -354,10 +369,11 @@ def _least(chars: list[dict]) -> float:
     return min((c["confidence"] for c in chars), default=1.0)
 
 
-def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: list[str] | None = None) -> list[dict]:
+def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: list[str] | None = None,
+              boxes: list | None = None) -> list[dict]:
     """Characters of a straightened page whose rulings are erased: detect text boxes, cut them
     at the rulings, add uncovered marks, and recognise every piece on its own. What cannot be
-    read is said in ``warnings``."""
+    read is said in ``warnings``; the detected text boxes (pixels) are added to ``boxes``."""
     from rapidocr.ch_ppocr_rec import TextRecInput
 
     ocr = engine()
@@ -365,6 +381,8 @@ def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: l
     detected = ocr(image, use_det=True, use_cls=False, use_rec=False)
     ink = (clean < 160).astype(np.uint8)
     rects = _rects(getattr(detected, "boxes", None))
+    if boxes is not None:
+        boxes.extend(rects)
     heights = sorted(y1 - y0 for _, y0, _, y1 in rects)
     char_height = float(heights[len(heights) // 2]) if heights else 0.14 * 72 / scale
     pieces = distinct([piece for rect in rects for piece in split_at_rulings(rect, vertical, ink)])
@@ -424,9 +442,10 @@ def ocr_image(rgb: np.ndarray, page_number: int, width: float, height: float, dp
     scale = 72 / dpi
     clean = decolour(erase(grey, (horizontal, vertical)), rotate(colour_mask(rgb), angle, fill=0))
     warnings: list[str] = []
-    chars = recognise(clean, vertical, scale, warnings)
+    text: list[list[int]] = []
+    chars = recognise(clean, vertical, scale, warnings, text)
     return OcrPage(page_number, width, height, chars,
-                   segments(horizontal, False, scale) + segments(vertical, True, scale), angle, warnings)
+                   segments(horizontal, False, scale, text) + segments(vertical, True, scale), angle, warnings)
 
 
 def default_cache_dir() -> Path:
