@@ -75,6 +75,7 @@ def measure(row: dict) -> tuple[dict, float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CACHE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="all", choices=("all", "dev", "holdout"))
     parser.add_argument("--fresh", action="store_true", help="empty the OCR cache first (first-run speed)")
@@ -85,7 +86,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dpi", type=int, default=None, help="render pages at this resolution (default: the reader's)")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
-    global CACHE
     CACHE = args.cache or CACHE
     if args.dpi:
         from helpers.readers import ocr

@@ -36,11 +36,11 @@ def db_path(tmp_path):
     reports = outputs.table("reports").column_names
     _create(con, "reports", [
         (REPORT_A, "2023/a.txt", "text", "北京市某区人民政府", "某区人民政府", "北京市", None, "某区", "county",
-         "government", 2023, "gov2021", "2024-01-20", "ok", 150, 160, 1, 0, 0, True, "0.1"),
+         "government", 2023, "gov2021", "2024-01-20", "ok", 150, 160, 1, 0, 0, 0, True, "0.1"),
         (REPORT_B, "2023/b.pdf", "pdf", "某县财政局", "某县财政局", None, None, None, None, None,
-         2022, "gov2021", None, "partial", 80, 160, 0, 2, 0, False, "0.1"),
+         2022, "gov2021", None, "partial", 80, 160, 0, 2, 0, 5, False, "0.1"),
     ])
-    assert len(reports) == 21
+    assert len(reports) == 22
     _create(con, "checks", [
         (REPORT_A, "T2-BAL", "total", "pass", "10 = 4 + 6", None),
         (REPORT_A, "T2-OUT", "natural_person", "fail", "=5 ≠ 3 + 1", None),
@@ -104,7 +104,7 @@ def test_nulls_stay_empty_and_chinese_text_survives(workbook):
     assert ws["C4"].value is None  # null, not 0
     reports = _values(workbook["报告"])
     assert reports[2][3] == "北京市某区人民政府"
-    assert reports[3][5] is None and reports[3][19] is False
+    assert reports[3][5] is None and reports[3][19] == 5 and reports[3][20] is False
 
 
 def test_number_formats_and_alignment(workbook):
