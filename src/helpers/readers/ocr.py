@@ -35,7 +35,7 @@ import numpy as np
 
 from ..document import MIN_CONFIDENCE
 
-DPI = 200  # render resolution: see benchmarks/bench_ocr.py (150 loses thin digits, 250 is slower, no better)
+DPI = 200  # render resolution; benchmarks/bench_ocr.py --dpi: 150 and 250 read fewer reports exactly, 250 slower
 MAX_SKEW = 2.0  # degrees: scans are turned by less than this
 SKEW_STEP = 0.1
 MAX_UNREAD_MARKS = 40  # more marks outside every text box than this: a picture or noise, not text to re-read
