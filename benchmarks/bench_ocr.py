@@ -38,7 +38,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
+from bench_cross_format import compare as cross_format_compare  # noqa: E402
 from helpers.report import parse_file  # noqa: E402
 
 SCANS = REPO / "benchmarks" / "out" / "scans"
@@ -46,17 +48,12 @@ CACHE = REPO / "benchmarks" / "out" / "ocr-cache"
 
 
 def compare(twin, report) -> dict:
-    keys = list(twin.values)
-    nonzero = [k for k in keys if twin.values[k] not in (None, 0)]
-    wrong = [k for k in keys if report.values.get(k) is not None and report.values.get(k) != twin.values[k]]
-    low = [w for w in report.warnings if "confidence" in w]
-    return {
-        "exact": report.values == twin.values,
-        "nonzero": sum(report.values.get(k) == twin.values[k] for k in nonzero), "n_nonzero": len(nonzero),
-        "wrong": wrong, "caught": bool(wrong) and report.status != "ok",
-        "lie": report.status == "ok" and report.values != twin.values,
-        "low": len(low), "failed": [f"{c.id}:{c.scope}" for c in report.failed_checks()],
-    }
+    """The cross-format comparison, plus what caught a misread: status, low confidence, checks."""
+    result = cross_format_compare(twin, report)
+    result["caught"] = bool(result["wrong"]) and report.status != "ok"
+    result["low"] = sum("confidence" in w for w in report.warnings)
+    result["failed"] = [f"{c.id}:{c.scope}" for c in report.failed_checks()]
+    return result
 
 
 def measure(row: dict) -> tuple[dict, float, float]:

@@ -24,9 +24,8 @@ DEFAULT_OUT = "data/processed"
 
 def _parse(args: argparse.Namespace) -> int:
     status = 0
-    progress = sys.stderr.isatty() and not args.no_progress
-    for path in args.paths:
-        report = parse_file(path, ocr=not args.no_ocr, progress=progress)
+    for path in args.paths:  # the OCR page bar shows on a terminal only
+        report = parse_file(path, ocr=not args.no_ocr, progress=not args.no_progress)
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
         else:

@@ -285,16 +285,16 @@ def _completeness(template, values, t1, t2, t3, warnings, ocr: bool = False) -> 
             warnings.append(f"{table.name}: {names[table.name]} not found")
             complete = False
     if t1.found:
-        missing = [s.key for s in schema.T1_BY_TEMPLATE[template]
-                   if all(t1.cells.get(schema.t1_key(s.key, r.key, c.key)) is None
-                          or t1.cells[schema.t1_key(s.key, r.key, c.key)].raw is None
-                          for r in s.rows for c in s.columns)]
+        def unprinted(sub, row) -> bool:
+            cells = (t1.cells.get(schema.t1_key(sub.key, row.key, c.key)) for c in sub.columns)
+            return all(cell is None or cell.raw is None for cell in cells)
+
+        subtables = schema.T1_BY_TEMPLATE[template]
+        missing = [s.key for s in subtables if all(unprinted(s, r) for r in s.rows)]
         if missing:
             warnings.append(f"t1: sub-tables not printed or cut off: {', '.join(missing)}")
             complete = False
-        absent = [f"{s.key}.{r.key}" for s in schema.T1_BY_TEMPLATE[template] if s.key not in missing for r in s.rows
-                  if all(t1.cells.get(schema.t1_key(s.key, r.key, c.key)) is None
-                         or t1.cells[schema.t1_key(s.key, r.key, c.key)].raw is None for c in s.columns)]
+        absent = [f"{s.key}.{r.key}" for s in subtables if s.key not in missing for r in s.rows if unprinted(s, r)]
         if absent and ocr:  # some offices leave a row out; on OCR'd pages its label may be misread
             warnings.append(f"t1: rows not found on the OCR'd pages (not printed, or a label misread): "
                             f"{', '.join(absent)}")

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from . import outputs, schema
 from .fileio import atomic_path
+from .tables.model import value_source
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
@@ -110,7 +111,7 @@ def cells_batch(report_id: str, cells: list[list], changed: dict[str, dict]) -> 
         cols["page"].append(page)
         cols["line"].append(line)
         cols["derived"].append(bool(derived))
-        cols["source"].append("derived" if derived else "ocr" if confidence is not None else "text")
+        cols["source"].append(value_source(derived, confidence))
         cols["confidence"].append(confidence)
         cols["overridden"].append(override is not None)
         cols["original_value"].append(None if override is None or value is None else float(value))

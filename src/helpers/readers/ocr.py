@@ -64,19 +64,16 @@ class OcrPage:
         return OcrPage(self.page_number, self.width, self.height, [c for c in self.chars if keep(c)],
                        self.edges, self.angle, self.warnings)
 
-    def extract_text(self, layout: bool = False) -> str:
-        """The page's text, laid out by position as pdfplumber lays out a text layer."""
+    def textmap(self, layout: bool = True):
+        """pdfplumber's text map of the characters (laid out by position, as pdfplumber lays out
+        a text layer): each printed character paired with the character read."""
         from pdfplumber.utils.text import chars_to_textmap
 
         return chars_to_textmap(self.chars, layout=layout, layout_width=self.width,
-                                layout_height=self.height, layout_bbox=self.bbox).as_string
-
-    def textmap(self):
-        """pdfplumber's layout text map: each printed character paired with the character read."""
-        from pdfplumber.utils.text import chars_to_textmap
-
-        return chars_to_textmap(self.chars, layout=True, layout_width=self.width,
                                 layout_height=self.height, layout_bbox=self.bbox)
+
+    def extract_text(self, layout: bool = False) -> str:
+        return self.textmap(layout).as_string
 
 
 # ---------------------------------------------------------------- the engine

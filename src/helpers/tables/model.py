@@ -30,10 +30,15 @@ class CellValue:
 
     @property
     def source(self) -> str:
-        """How the value was read: ``ocr`` (recognised from a page image), ``derived`` or ``text``."""
-        if self.derived:
-            return "derived"
-        return "ocr" if self.confidence is not None else "text"
+        return value_source(self.derived, self.confidence)
+
+
+def value_source(derived: bool, confidence: float | None) -> str:
+    """How a value was read: ``derived`` (forced by arithmetic), ``ocr`` (recognised from a page
+    image: it has a confidence) or ``text``."""
+    if derived:
+        return "derived"
+    return "ocr" if confidence is not None else "text"
 
 
 @dataclass
