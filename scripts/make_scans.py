@@ -20,7 +20,11 @@ angles, seal pages, made_by). By default every rendering goes to ``benchmarks/ou
 (not committed: about 150 MB); ``--fixtures`` writes the few committed test fixtures to
 ``tests/fixtures/scans/``.
 
+``--producer chromium`` scans the Chromium renderings instead (another page size, font and table
+drawing; ``benchmarks/out/scans-chromium/``): a second held-out set, made after the reader was built.
+
 Usage:  .venv/bin/python scripts/make_scans.py [--fixtures] [--only SUBSTRING] [--out DIR]
+        [--producer libreoffice|chromium]
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ REPO = Path(__file__).resolve().parents[1]
 RENDERINGS = REPO / "tests" / "fixtures" / "renderings"
 MANIFESTS = (RENDERINGS / "MANIFEST.csv", RENDERINGS / "corpus" / "MANIFEST.csv")
 DEFAULT_OUT = REPO / "benchmarks" / "out" / "scans"
+# the PDF renderings a scan can be made from: the manifest's format for each producer
+PRODUCERS = {"libreoffice": "pdf", "chromium": "pdf-chromium"}
 FIXTURES_OUT = REPO / "tests" / "fixtures" / "scans"
 # Committed fixtures (this project's renderings, not the corpus maintainers'): two 2021-format
 # reports and a 2019-format one whose seal is stamped over its Table 2 (the repository stays lean).
@@ -48,12 +54,12 @@ FIXTURES = ("023_pingtan_2022.pdf", "030_pingtan-guanweihuibangongshi_2025.pdf",
             "046_pingtan-shichangjianguanju_2020.pdf")
 
 
-def _sources(only: str | None, fixtures: bool) -> list[dict]:
+def _sources(only: str | None, fixtures: bool, producer: str = "libreoffice") -> list[dict]:
     out = []
     for manifest in MANIFESTS:
         with manifest.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                if row["format"] != "pdf":
+                if row["format"] != PRODUCERS[producer]:
                     continue
                 row["path"] = manifest.parent / row["file"]
                 # the corpus maintainers' renderings share their stems with ours
@@ -148,10 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fixtures", action="store_true", help="write the committed test fixtures only")
     parser.add_argument("--only", help="only renderings whose name contains this")
     parser.add_argument("--out", type=Path, help="output folder")
+    parser.add_argument("--producer", default="libreoffice", choices=sorted(PRODUCERS),
+                        help="scan the renderings of this producer (default libreoffice; chromium scans "
+                             "go to benchmarks/out/scans-chromium/)")
     args = parser.parse_args(argv)
-    out = args.out or (FIXTURES_OUT if args.fixtures else DEFAULT_OUT)
+    default = DEFAULT_OUT if args.producer == "libreoffice" else DEFAULT_OUT.with_name(f"scans-{args.producer}")
+    out = args.out or (FIXTURES_OUT if args.fixtures else default)
     rows = []
-    for row in _sources(args.only, args.fixtures):
+    for row in _sources(args.only, args.fixtures, args.producer):
         target = out / f"{row['stem']}.scan.pdf"
         facts = make_scan(row["path"], target)
         rows.append({"file": target.name, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),

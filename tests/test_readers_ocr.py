@@ -215,6 +215,80 @@ def test_underline_is_stripped_but_not_a_stroke_of_the_text():
     assert ocr.strip_underline(two) is None
 
 
+PIECES = SCANS / "pieces"  # cut from held-out scans by scripts/cut_ocr_pieces.py
+
+
+def _piece(name: str) -> tuple[np.ndarray, list]:
+    """A piece image as a page of its own (three channels, as the recogniser takes it), and the
+    piece's box on that page (the crop's margin of 3 pixels inside it)."""
+    grey = np.asarray(Image.open(PIECES / name).convert("L"))
+    h, w = grey.shape
+    return np.repeat(grey[..., None], 3, axis=2), [3, 3, w - 3, h - 3, False, False]
+
+
+def _first_reading(image: np.ndarray, piece: list) -> tuple[str, float]:
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    out = ocr.engine()._load_rec_model()(TextRecInput(img=[ocr.crop(image, piece)], return_word_box=True))
+    return out.txts[0], min(out.word_results[0].confs)
+
+
+def test_doubtful_thin_digit_is_read_again_alone():
+    """A lone underlined 「7」 in a wide cell: the first reading says 「1」 with doubt; read again
+    as its ink alone, it is a certain 「7」."""
+    image, piece = _piece("seven_underlined.png")
+    text, confidence = _first_reading(image, piece)
+    assert text == "1" and confidence < MIN_CONFIDENCE
+    [chars] = ocr.read_pieces(image, [piece], 72 / 200)
+    assert "".join(c["text"] for c in chars) == "7"
+    assert min(c["confidence"] for c in chars) >= MIN_CONFIDENCE
+
+
+def test_underline_touching_a_digit_is_cut_off_when_the_reading_agrees():
+    image, piece = _piece("zero_touching_underline.png")
+    text, confidence = _first_reading(image, piece)
+    assert text == "0" and confidence < MIN_CONFIDENCE
+    assert ocr.strip_underline(ocr.crop(image, piece)) is None  # joined to the glyph
+    [chars] = ocr.read_pieces(image, [piece], 72 / 200)
+    assert [c["text"] for c in chars] == ["0"] and chars[0]["confidence"] >= MIN_CONFIDENCE
+
+
+def test_a_cut_off_reading_that_disagrees_is_not_taken(monkeypatch):
+    """With the line under a glyph cut off, the foot of a 「2」 goes too: that reading counts only
+    where it agrees with the first."""
+    two = np.full((40, 30), 255, np.uint8)
+    two[5:7, 8:22] = 0
+    for k in range(20):
+        two[8 + k, 21 - k // 2: 23 - k // 2] = 0
+    two[28:30, 6:24] = 0
+    cut = ocr.strip_underline(two, touching=True)
+    assert cut is not None and (cut[28:] == 255).all() and (cut[:28] == two[:28]).all()
+    image = np.repeat(np.pad(two, 3, constant_values=255)[..., None], 3, axis=2)
+    readings = iter([("2", 0.6), ("7", 0.99), ("7", 0.99)])  # first reading, the cut one, its ink alone
+
+    def recogniser(inp):
+        found = [next(readings) for _ in inp.img]
+        words = [type("W", (), {"confs": [score], "words": [], "word_cols": [], "line_txt_len": 0})()
+                 for _, score in found]
+        return type("Rec", (), {"txts": [t for t, _ in found], "scores": [s for _, s in found],
+                                "word_results": words})()
+
+    monkeypatch.setattr(ocr, "engine", lambda: type("E", (), {"_load_rec_model": lambda self: recogniser})())
+    [chars] = ocr.read_pieces(image, [[3, 3, 33, 43, False, False]], 1.0)
+    assert [(c["text"], c["confidence"]) for c in chars] == [("2", 0.6)]
+
+
+def test_pale_hairline_rulings_are_found():
+    """Table 3's row of numbers on a scan whose vertical rulings are hairlines scanned pale
+    (about 230 on white): all sixteen are found across the row."""
+    grey = np.asarray(Image.open(PIECES / "faint_rulings.png").convert("L"))
+    _, vertical = ocr.ruling_masks(grey, 200)
+    row = vertical[95:170]  # the row of numbers, between the horizontal rulings at rows 84 and 178
+    columns = np.flatnonzero(row.sum(axis=0) > 0.5 * row.shape[0] * 255)
+    rulings = np.split(columns, np.flatnonzero(np.diff(columns) > 3) + 1)
+    assert len(rulings) == 16
+
+
 def test_rulings_found_and_erased():
     grey = np.full((400, 600), 250, np.uint8)
     grey[100:102, 50:550] = 0  # a horizontal ruling

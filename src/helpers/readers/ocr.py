@@ -39,7 +39,7 @@ DPI = 200  # render resolution; benchmarks/bench_ocr.py --dpi: 150 and 250 read 
 MAX_SKEW = 2.0  # degrees: scans are turned by less than this
 SKEW_STEP = 0.1
 MAX_UNREAD_MARKS = 40  # more marks outside every text box than this: a picture or noise, not text to re-read
-OCR_VERSION = "16"  # part of the cache key: bump when the image processing changes
+OCR_VERSION = "19"  # part of the cache key: bump when the image processing changes
 
 
 @dataclass
@@ -159,11 +159,17 @@ def rotate(grey: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
     return cv2.warpAffine(grey, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=fill)
 
 
+# how much darker than its surroundings a pixel of a ruling is: a hairline scanned at 150–200 dpi
+# is spread over two columns of pale grey (about 230 on white paper); the paper, stretched to
+# white by to_grey, is even, so a low threshold adds no noise, and the opening drops specks
+RULING_CONTRAST = 8
+
+
 def ruling_masks(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """Horizontal and vertical ruling pixels: runs of ink at least about 6 mm long and thin."""
     import cv2
 
-    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, RULING_CONTRAST)
     length = max(int(dpi * 0.25), 10)  # a quarter inch: longer than any stroke of a character
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
@@ -276,6 +282,35 @@ def crop(image: np.ndarray, piece: list, pad: int = 3) -> np.ndarray:
     return np.pad(out, widths[: out.ndim], constant_values=255)
 
 
+def crop_origin(piece: list, pad: int = 3) -> tuple[int, int]:
+    """Where the top left corner of :func:`crop`'s image lies on the page."""
+    x0, y0, _, _, cut_left, _ = piece
+    return (x0 - pad if cut_left else max(x0 - pad, 0)), max(y0 - pad, 0)
+
+
+MIN_SPOT = 4  # pixels: a smaller spot of ink is noise, not part of a character
+
+
+def tighten(piece_image: np.ndarray, origin: tuple[int, int]) -> tuple[np.ndarray, list[int]] | None:
+    """The ink of a cropped piece alone, on blank paper with a margin of a third of its height,
+    and the ink's box on the page; None when it holds no ink. A thin digit alone in a wide cell
+    (a 「7」 read as 「1」 with doubt) reads with certainty this way."""
+    import cv2
+
+    grey = piece_image[..., 0] if piece_image.ndim == 3 else piece_image
+    ink = (grey < 160).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    spots = [stats[k] for k in range(1, n) if stats[k][4] >= MIN_SPOT]
+    if not spots:
+        return None
+    x0, y0 = min(s[0] for s in spots), min(s[1] for s in spots)
+    x1, y1 = max(s[0] + s[2] for s in spots), max(s[1] + s[3] for s in spots)
+    margin = max((y1 - y0) // 3, 4)
+    out = np.pad(piece_image[y0:y1, x0:x1], ((margin, margin), (margin, margin), (0, 0))[: piece_image.ndim],
+                 constant_values=255)
+    return out, [origin[0] + x0, origin[1] + y0, origin[0] + x1, origin[1] + y1]
+
+
 def uncovered_ink(ink: np.ndarray, rects: list[list[int]], char_height: float,
                   vertical: np.ndarray | None = None) -> list[list[int]]:
     """Marks of character size that no text box covers (a lone 「0」 the detector missed), grouped
@@ -333,12 +368,19 @@ def _line_chars(text: str, score: float, info, rect: list[int], scale: float) ->
     return chars
 
 
-def strip_underline(image: np.ndarray) -> np.ndarray | None:
+UNDERLINE_INK = 200  # an underline is a thin line, lighter than strokes once blurred: found at a looser threshold
+
+
+def strip_underline(image: np.ndarray, touching: bool = False) -> np.ndarray | None:
     """The piece without the line printed under its text (Word's underline: a thin band of ink
-    as wide as the text, apart from the glyphs above it), or None when it has none. Underlined
-    numbers are read with less confidence, and a short underline is no ruling to erase."""
+    as wide as the text, below it), or None when it has none. Underlined numbers are read with
+    less confidence, and a short underline is no ruling to erase.
+
+    A band joined to the glyph above may be a stroke of the text (the foot of a 「2」): it is
+    removed only with ``touching`` (then the band and everything under it go), and a reading of
+    that image is to be trusted only where it agrees with the reading of the piece as printed."""
     grey = image[..., 0] if image.ndim == 3 else image
-    ink = grey < 160
+    ink = grey < UNDERLINE_INK
     counts = ink.sum(axis=1)
     columns = np.flatnonzero(ink.any(axis=0))
     if columns.size == 0:
@@ -349,15 +391,20 @@ def strip_underline(image: np.ndarray) -> np.ndarray | None:
         return None
     band = full[full >= full[-1] - 4]  # the lowest thin band
     top = band[0]
-    if top < grey.shape[0] * 0.5 or np.any(np.diff(band) > 1):
+    if top < grey.shape[0] * 0.5 or np.any(np.diff(band) > 1) or not ink[:top].any():
         return None
     import cv2
 
     _, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
     in_band = set(np.unique(labels[band[0]:band[-1] + 1])) - {0}
-    if in_band & set(np.unique(labels[:top])):
-        return None  # joined to the glyph above: a stroke of the text (the foot of a 「2」), not an underline
     out = image.copy()
+    if in_band & set(np.unique(labels[:top])):
+        if not touching:
+            return None
+        out[top:] = 255
+        return out
+    if touching:
+        return None
     out[band[0]:band[-1] + 1][ink[band[0]:band[-1] + 1]] = 255
     return out
 
@@ -366,13 +413,49 @@ def _least(chars: list[dict]) -> float:
     return min((c["confidence"] for c in chars), default=1.0)
 
 
+def read_pieces(image: np.ndarray, pieces: list[list], scale: float) -> list[list[dict]]:
+    """Recognise each piece of a page (see :func:`split_at_rulings`) on its own: its characters,
+    each with its confidence. A piece read with doubt is read again: without the line under it,
+    if it has one, and as its ink alone with a margin in proportion (a lone thin digit in a
+    wide cell reads best so); the most confident reading is kept."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    ocr = engine()
+    crops = [crop(image, piece) for piece in pieces]
+    out = ocr._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
+    read = []
+    for k, (piece, text, score) in enumerate(zip(pieces, out.txts, out.scores)):
+        info = out.word_results[k] if out.word_results and k < len(out.word_results) else None
+        read.append(_line_chars(text or "", float(score), info, piece[:4], scale))
+    doubtful = [k for k, found in enumerate(read) if found and _least(found) < MIN_CONFIDENCE]
+    again: list[tuple[int, np.ndarray, list[int], bool]] = []  # piece, image, its box, must agree
+    for k in doubtful:
+        base, agree = strip_underline(crops[k]), False
+        if base is None:
+            base, agree = strip_underline(crops[k], touching=True), True
+        if base is not None:
+            again.append((k, base, pieces[k][:4], agree))
+        tight = tighten(base if base is not None else crops[k], crop_origin(pieces[k]))
+        if tight is not None:
+            again.append((k, *tight, agree))
+    if again:
+        second = ocr._load_rec_model()(TextRecInput(img=[a[1] for a in again], return_word_box=True))
+        first = {k: "".join(c["text"] for c in read[k]) for k in doubtful}
+        for j, (k, _, rect, agree) in enumerate(again):
+            info = second.word_results[j] if second.word_results and j < len(second.word_results) else None
+            found = _line_chars(second.txts[j] or "", float(second.scores[j]), info, rect, scale)
+            if agree and "".join(c["text"] for c in found) != first[k]:
+                continue
+            if found and _least(found) > _least(read[k]):
+                read[k] = found
+    return read
+
+
 def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: list[str] | None = None,
               boxes: list | None = None) -> list[dict]:
     """Characters of a straightened page whose rulings are erased: detect text boxes, cut them
     at the rulings, add uncovered marks, and recognise every piece on its own. What cannot be
     read is said in ``warnings``; the detected text boxes (pixels) are added to ``boxes``."""
-    from rapidocr.ch_ppocr_rec import TextRecInput
-
     ocr = engine()
     image = np.repeat(clean[..., None], 3, axis=2)
     detected = ocr(image, use_det=True, use_cls=False, use_rec=False)
@@ -393,22 +476,7 @@ def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: l
     pieces += extra
     if not pieces:
         return []
-    crops = [crop(image, piece) for piece in pieces]
-    out = ocr._load_rec_model()(TextRecInput(img=crops, return_word_box=True))
-    read = []
-    for k, (piece, text, score) in enumerate(zip(pieces, out.txts, out.scores)):
-        info = out.word_results[k] if out.word_results and k < len(out.word_results) else None
-        read.append(_line_chars(text or "", float(score), info, piece[:4], scale))
-    # a piece read with doubt is read again without the line under it, if it has one
-    doubtful = [k for k, found in enumerate(read) if found and _least(found) < MIN_CONFIDENCE]
-    again = {k: stripped for k in doubtful if (stripped := strip_underline(crops[k])) is not None}
-    if again:
-        second = ocr._load_rec_model()(TextRecInput(img=list(again.values()), return_word_box=True))
-        for j, k in enumerate(again):
-            info = second.word_results[j] if second.word_results and j < len(second.word_results) else None
-            found = _line_chars(second.txts[j] or "", float(second.scores[j]), info, pieces[k][:4], scale)
-            if found and _least(found) > _least(read[k]):
-                read[k] = found
+    read = read_pieces(image, pieces, scale)
     chars: list[dict] = []
     extra_start = len(pieces) - len(extra)
     for k, piece in enumerate(pieces):

@@ -19,6 +19,7 @@ SIMILAR = 0.8  # SequenceMatcher ratio for a mistyped label
 MIN_UNNUMBERED_PREFIX = 4  # characters an unnumbered fragment needs to count as a label start
 MAX_UNNUMBERED_EXTRA = 2  # characters unnumbered text may add after a whole label it starts with
 MIN_SIMILAR_UNNUMBERED = 6  # shorter unnumbered text must match exactly: 「予公开」 is not 「予以公开」
+RENUMBERED = 0.7  # a whole label printed (or read) under another number of its level
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ def score_label(text: str, forms: tuple[LabelForm, ...]) -> float:
     best = 0.0
     for form in forms:
         if level and (level != form.level or number != form.number):
+            if level == form.level and rest == form.rest and len(rest) >= MIN_SIMILAR_UNNUMBERED:
+                # the whole text under another number of its level (「二、本年新收…」: a scan's
+                # 「一」 read as 「二」): the text names the row, with less weight than its number
+                best = max(best, RENUMBERED)
             continue
         numbered = bool(level)
         if rest == form.rest:
@@ -54,6 +59,10 @@ def score_label(text: str, forms: tuple[LabelForm, ...]) -> float:
             score = 0.8
         elif not numbered and len(rest) < MIN_SIMILAR_UNNUMBERED:
             score = 0.0
+        elif len(rest) >= MIN_UNNUMBERED_PREFIX and len(rest) < len(form.rest) and (
+                ratio := SequenceMatcher(None, rest, form.rest[:len(rest)]).ratio()) >= SIMILAR:
+            # the start of a label with a character misread or mistyped (「逾期末按」 for 「逾期未按」)
+            score = 0.9 * ratio * (0.75 + 0.2 * len(rest) / len(form.rest))
         else:
             ratio = SequenceMatcher(None, rest, form.rest).ratio()
             score = 0.9 * ratio if ratio >= SIMILAR else 0.0

@@ -11,12 +11,14 @@ from __future__ import annotations
 from .. import schema
 from ..document import Cell, Document, Paragraph, Table
 from ..normalize import norm, split_numbering
+from ..values import looks_like_value
 from .labels import resolve_t2
 from .model import RegionRow
 from .t1 import caption_subtable
 
 MAX_PARAGRAPH_CELL = 80
 MAX_HEADING_TEXT = 30
+MAX_CAPTION_TEXT = 16  # 「第二十条第（一）项」 and a little more
 MIN_HEADING_TEXT = 4  # 「三、 予公」 is two merged cells' characters side by side, not a heading
 _SECTION_TO_TABLE = {"s2_active": "t1", "s3_applications": "t2", "s4_review_litigation": "t3"}
 _T2_MARKERS = (*schema.T2_CORNER_MARKERS, schema.T2_HEADER_LABELS[0],
@@ -34,6 +36,10 @@ def _marker(cells: list[Cell]) -> str | None:
             return "t2"
         if n in schema.T3_MARKERS or (n.startswith(schema.T3_MARKERS[0]) and len(n) <= 8):
             return "t3"
+    # a caption spread over columns by its spacing (「第二十条第」「（一）」「项」 in layout text)
+    joined = norm("".join(c.text for c in cells))
+    if len(cells) > 1 and len(joined) <= MAX_CAPTION_TEXT and caption_subtable(joined):
+        return "t1"
     return None
 
 
@@ -48,7 +54,7 @@ def table_regions(doc: Document, headings: dict[int, str]) -> dict[str, list[Reg
         if isinstance(block, Paragraph):
             if len(block.text) > MAX_PARAGRAPH_CELL:
                 continue
-            cells = [Cell(block.text, block.line, block.page)]
+            cells = _paragraph_cells(block)
             if _other_heading(block.text):
                 state = None  # 「五、信息处理费收取情况」 and other numbered sections close the table before them
                 continue
@@ -68,6 +74,15 @@ def table_regions(doc: Document, headings: dict[int, str]) -> dict[str, list[Reg
             if state is not None:
                 regions[state].append(row)
     return regions
+
+
+def _paragraph_cells(block: Paragraph) -> list[Cell]:
+    """A short paragraph as cells: one, or one per number when it is a row of numbers only
+    (「0 0 0 … 0」: a table's row of values that extraction left as a line of text)."""
+    tokens = block.text.split()
+    if len(tokens) > 1 and all(looks_like_value(t) for t in tokens):
+        return [Cell(t, block.line, block.page) for t in tokens]
+    return [Cell(block.text, block.line, block.page)]
 
 
 def _other_heading(text: str) -> bool:

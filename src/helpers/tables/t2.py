@@ -20,6 +20,7 @@ from .labels import is_t2_header, is_whole_label, resolve_t2
 from .model import CellValue, RegionRow, TableResult
 
 _SUBROWS = schema.T2_OTHER_2021
+MAX_CELL_DROP = 4  # lines: a cell of a layout-text row set lower than its neighbours (vertical centring)
 COLUMN_BY_LABEL = {norm(c.label): c.key for c in schema.T2_COLUMNS}
 
 
@@ -106,12 +107,51 @@ class _T2Reader:
             if column is not None:
                 self.header_positions[column] = index
 
+    def _completes_cut_row(self, region_row: RegionRow) -> bool:
+        """The rest of a row whose numbers were printed in two parts: cut by a page break (the
+        rest of its label and its last numbers on the next page), or in layout text a cell set
+        lower than its neighbours (a total centred on the label's third line). The rest is
+        unnumbered label text naming the row just read or no row at all, with numbers exactly
+        in the columns left blank, which then hold a number each; a number under a number
+        already read is not this (it is a row printed twice)."""
+        current = self.current
+        if current is None or not current.slots or current.positions is None or current.first_cell is None:
+            return False
+        labels = [c for c in region_row.cells if c.text.strip() and not c.holds_value]
+        page = labels[0].page if labels else None
+        if not labels or page is None or current.first_cell.page is None or page < current.first_cell.page:
+            return False
+        if page == current.first_cell.page:
+            lines = [c.line for c in current.slots if c.text.strip() and c.line is not None]
+            if labels[0].line is None or not lines or not 0 < labels[0].line - max(lines) <= MAX_CELL_DROP:
+                return False
+        for cell in labels:
+            if split_numbering(cell.text)[0] > 0 or is_t2_header(cell.text):
+                return False
+            row = resolve_t2(cell.text, self.context, current.key)
+            if row is not None and (row.key != current.key or is_whole_label(cell.text, row)):
+                return False
+        slot_at = dict(zip(current.positions, range(len(current.slots))))
+        filled = [(index, cell) for index, cell in enumerate(region_row.cells)
+                  if cell.text.strip() and cell.holds_value]
+        if not filled or any(index not in slot_at or current.slots[slot_at[index]].text.strip()
+                             for index, _ in filled):
+            return False
+        if len(filled) != sum(not c.text.strip() for c in current.slots):
+            return False  # the two parts make one whole row, or they are not one row
+        for index, cell in filled:
+            current.slots[slot_at[index]] = cell
+        current.label.extend(clean_cell(c.text) for c in labels)
+        return True
+
     def grid_row(self, region_row: RegionRow) -> None:
         self.flush_stream()
         self.stream_target = None
         if region_row.table_index != self.header_table:
             self.header_positions = {}
             self.header_table = region_row.table_index
+        if self._completes_cut_row(region_row):
+            return
         row_key: _PrintedRow | None = None
         slots: list[Cell] = []
         positions: list[int] = []

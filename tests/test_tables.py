@@ -1,0 +1,104 @@
+"""helpers.tables: locating the statistical tables and reading their rows, on rows cut from real
+reports' extractions (a scan's OCR layout text, a LibreOffice PDF's borderless layout)."""
+
+from __future__ import annotations
+
+from helpers.document import Cell, Document, Paragraph, Table, TableRow
+from helpers.tables.labels import resolve_t2
+from helpers.tables.locate import table_regions
+from helpers.tables.model import RegionRow
+from helpers.tables.t2 import parse_t2
+from helpers.tables.t3 import parse_t3
+
+
+def _row(texts: list[str], line: int, page: int = 1) -> TableRow:
+    return TableRow([Cell(t, line, page) for t in texts], line, page)
+
+
+def _regions(blocks: list) -> dict[str, list[RegionRow]]:
+    doc = Document("t.pdf", "pdf", blocks=blocks)
+    return table_regions(doc, {})
+
+
+def test_a_caption_spread_over_columns_opens_table_1():
+    """平潭交通与建设局 2022, a scan read as layout text: the caption's spacing put 「第二十条第」,
+    「（一）」 and 「项」 in columns of their own."""
+    table = Table([_row(["二、", "主动公开政府信息情况"], 9), _row(["第二十条第", "（一）", "项"], 13),
+                   _row(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], 16),
+                   _row(["规章", "0", "0", "0"], 19), _row(["行政规范性文件", "4", "0", "16"], 22)])
+    regions = _regions([table])
+    assert [r.cells[0].text for r in regions["t1"]] == ["第二十条第", "信息内容", "规章", "行政规范性文件"]
+
+
+def test_a_line_of_numbers_only_is_a_row_of_cells():
+    """平潭交通与建设局 2022 (LibreOffice PDF): Table 3's fifteen numbers came out as one line of
+    text below its header."""
+    blocks = [Paragraph("四、政府信息公开行政复议、行政诉讼情况", 34, 10),
+              Table([_row(["行政复议", "行政诉讼"], 37, 10)]),
+              Paragraph(" ".join(["0"] * 14 + ["3"]), 40, 11)]
+    regions = _regions(blocks)
+    result = parse_t3(regions["t3"])
+    assert result.cells["t3.lit_after_review_total"].value == 3
+    assert [result.cells[k].value for k in result.cells][:14] == [0] * 14
+
+
+def _t2(rows: list[TableRow]) -> dict:
+    result = parse_t2([RegionRow(r.cells, table_index=0) for r in rows])
+    return result, {k: v.value for k, v in result.cells.items()}
+
+
+HEADER = ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+
+
+def test_a_row_cut_by_a_page_break_is_completed_by_its_last_number():
+    """平潭交通与建设局 2024: 「2.申请人逾」 and six numbers end page 6; the rest of the label and
+    the total (0) begin page 7."""
+    rows = [_row(HEADER, 1, 6),
+            _row(["（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                  "0", "0", "0", "0", "0", "0", "0"], 2, 6),
+            _row(["2.申请人逾", "0", "0", "0", "0", "0", "1", ""], 3, 6),
+            _row(["期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "", "", "", "", "", "", "1"], 1, 7),
+            _row(["3.其他", "0", "0", "0", "0", "0", "0", "0"], 2, 7)]
+    result, values = _t2(rows)
+    assert values["t2.other_fee_unpaid.total"] == 1 and values["t2.other_fee_unpaid.org_other"] == 1
+    assert not any("printed twice" in w for w in result.warnings)
+
+
+def test_a_total_set_lower_than_its_row_in_layout_text_joins_it():
+    """平潭交通与建设局 2022 (layout text): the total of 「行政机关不再处…」 is printed three lines
+    lower, beside the label's next line."""
+    rows = [_row(HEADER, 1, 10), _row(["2.申请人逾期未按收费通知要求缴纳费用、"], 15, 10),
+            _row(["行政机关不再处", "0", "0", "0", "0", "0", "0", ""], 16, 10),
+            _row(["理其政府信息公", "", "", "", "", "", "", "0"], 19, 10), _row(["开申请"], 21, 10),
+            _row(["3.其他", "0", "0", "0", "0", "0", "0", "0"], 24, 10)]
+    _, values = _t2(rows)
+    assert values["t2.other_fee_unpaid.total"] == 0
+
+
+def test_numbers_under_numbers_already_read_are_not_a_continuation():
+    rows = [_row(HEADER, 1, 6), _row(["2.申请人逾期未按收费通知要求缴纳费用", "0", "0", "0", "0", "0", "1", "1"], 3, 6),
+            _row(["期未按收费通知要求缴纳费用", "", "", "", "", "", "", "5"], 1, 7)]
+    result, values = _t2(rows)
+    assert values["t2.other_fee_unpaid.total"] == 1
+    assert any("5" in w for w in result.warnings)  # not read, and said so
+
+
+def test_a_continuation_that_leaves_a_blank_is_not_joined():
+    """Two parts are one row only when together they fill it."""
+    rows = [_row(HEADER, 1, 6), _row(["2.申请人逾", "0", "0", "0", "0", "", "1", ""], 3, 6),
+            _row(["期未按收费通知要求缴纳费用", "", "", "", "", "", "", "1"], 1, 7)]
+    _, values = _t2(rows)
+    assert values["t2.other_fee_unpaid.total"] is None
+
+
+def test_a_label_with_a_misread_character_or_number_still_names_its_row():
+    """Labels as OCR read them on scans of Chromium prints (平潭财政金融局 2024, 社会事业局 2022):
+    「末」 for 「未」 in a label's first lines, 「二、」 for 「一、」 before a whole label."""
+    assert resolve_t2("2.申请\n人逾期末\n按收费通\n知要求缴\n纳费用、").key == "other_fee_unpaid"
+    assert resolve_t2("二、本年新收政府信息公开申请数\n量").key == "new_received"
+    assert resolve_t2("一、本年新收政府信息公开申请数量").key == "new_received"
+
+
+def test_a_short_label_under_another_number_names_no_row():
+    assert resolve_t2("4.其他") is None  # 「3.其他」 is too short to be known by its text alone
+    assert resolve_t2("2.申请") is not None and resolve_t2("2.申末") is None
