@@ -42,7 +42,7 @@ def test_a_line_of_numbers_only_is_a_row_of_cells():
     assert [result.cells[k].value for k in result.cells][:14] == [0] * 14
 
 
-def _t2(rows: list[TableRow]) -> dict:
+def _t2(rows: list[TableRow]) -> tuple:
     result = parse_t2([RegionRow(r.cells, table_index=0) for r in rows])
     return result, {k: v.value for k, v in result.cells.items()}
 

@@ -223,6 +223,7 @@ def erase(grey: np.ndarray, masks: tuple[np.ndarray, ...]) -> np.ndarray:
     return out
 
 
+INK = 160  # a darker pixel of a cleaned page is ink (print), a lighter one paper or a faint trace
 UNREAD = "\ufffd"  # ink that no recognition could read: the cell holding it is not trusted
 
 
@@ -298,7 +299,7 @@ def tighten(piece_image: np.ndarray, origin: tuple[int, int]) -> tuple[np.ndarra
     import cv2
 
     grey = piece_image[..., 0] if piece_image.ndim == 3 else piece_image
-    ink = (grey < 160).astype(np.uint8)
+    ink = (grey < INK).astype(np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     spots = [stats[k] for k in range(1, n) if stats[k][4] >= MIN_SPOT]
     if not spots:
@@ -459,7 +460,7 @@ def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: l
     ocr = engine()
     image = np.repeat(clean[..., None], 3, axis=2)
     detected = ocr(image, use_det=True, use_cls=False, use_rec=False)
-    ink = (clean < 160).astype(np.uint8)
+    ink = (clean < INK).astype(np.uint8)
     rects = _rects(getattr(detected, "boxes", None))
     if boxes is not None:
         boxes.extend(rects)
