@@ -12,7 +12,8 @@ its HTML twin is the truth) into a PDF of page images the way a scanner would:
 - a red seal (a ring with a star and text) stamped over part of the last page and, in about
   one report in three, across the middle of another page (over a table).
 
-Everything is seeded by the file's name, so a scan is made the same way every time. Only
+Everything is seeded by the file's name (and ``--seed``, for another set made the same way:
+other turns, tones, noise and seals), so a scan is made the same way every time. Only
 pypdfium2, NumPy and Pillow are needed (installed with the project).
 
 Writes ``<out>/<stem>.scan.pdf`` and ``<out>/MANIFEST.csv`` (file, sha256, twin, pages, dpi,
@@ -24,7 +25,7 @@ angles, seal pages, made_by). By default every rendering goes to ``benchmarks/ou
 drawing; ``benchmarks/out/scans-chromium/``): a second held-out set, made after the reader was built.
 
 Usage:  .venv/bin/python scripts/make_scans.py [--fixtures] [--only SUBSTRING] [--out DIR]
-        [--producer libreoffice|chromium]
+        [--producer libreoffice|chromium] [--seed TEXT]
 """
 
 from __future__ import annotations
@@ -128,8 +129,8 @@ def scan_page(image: Image.Image, rng: random.Random, seal_at: tuple[float, floa
     return Image.open(io.BytesIO(buffer.getvalue())), angle
 
 
-def make_scan(source: Path, target: Path) -> dict:
-    rng = random.Random(source.name)
+def make_scan(source: Path, target: Path, seed: str = "") -> dict:
+    rng = random.Random(f"{seed}:{source.name}" if seed else source.name)
     dpi = rng.choice((150, 165, 180, 200))
     pdf = pdfium.PdfDocument(str(source))
     n = len(pdf)
@@ -157,13 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--producer", default="libreoffice", choices=sorted(PRODUCERS),
                         help="scan the renderings of this producer (default libreoffice; chromium scans "
                              "go to benchmarks/out/scans-chromium/)")
+    parser.add_argument("--seed", default="", help="scan every page another way (another turn, tone, noise, "
+                        "seal): a fresh held-out set of the same reports")
     args = parser.parse_args(argv)
     default = DEFAULT_OUT if args.producer == "libreoffice" else DEFAULT_OUT.with_name(f"scans-{args.producer}")
     out = args.out or (FIXTURES_OUT if args.fixtures else default)
     rows = []
     for row in _sources(args.only, args.fixtures, args.producer):
         target = out / f"{row['stem']}.scan.pdf"
-        facts = make_scan(row["path"], target)
+        facts = make_scan(row["path"], target, args.seed)
         rows.append({"file": target.name, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
                      "twin": row["twin"], **facts,
                      "made_by": f"scripts/make_scans.py from {row['path'].relative_to(REPO)}"})

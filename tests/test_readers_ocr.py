@@ -289,6 +289,38 @@ def test_pale_hairline_rulings_are_found():
     assert len(rulings) == 16
 
 
+def _band(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A band of a straightened scan: its horizontal and vertical ruling masks and the grey image."""
+    grey = np.asarray(Image.open(PIECES / name).convert("L"))
+    horizontal, vertical = ocr.ruling_masks(grey, 200)
+    return horizontal, vertical, grey
+
+
+def test_a_label_box_reaching_over_the_next_cells_zero_reads_no_digit():
+    """平潭 2022, scan of a Chromium print, Table 2: the text box of a two-line label reached past
+    its ruling over the top of the next cell's 「0」; that corner was read as 「1」 (0.94, so the
+    cell said 「1」「0」). A sliver cut at a ruling whose ink lies in other pieces is not read."""
+    horizontal, vertical, grey = _band("label_box_over_a_zero.png")
+    chars = ocr.recognise(ocr.erase(grey, (horizontal, vertical)), vertical, 1.0)
+    digits = [c for c in chars if c["text"].isdigit()]
+    assert {c["text"] for c in digits} == {"0"} and len(digits) == 9
+
+
+def test_the_rest_of_a_glyph_a_text_box_cut_off_joins_its_piece():
+    """自然资源与生态环境局 2023, scan of a Chromium print (page 5, pixels): the label's text box
+    stops 8 pixels into the 「0」 pressed against the ruling on its right; the rest of the 「0」 is
+    ink no box covers. It joins the piece it finishes, so the cell reads one 「0」, not two. A mark
+    beyond a ruling stays apart."""
+    vertical = np.zeros((400, 1000), np.uint8)
+    vertical[:, 866:868] = 255
+    pieces = [[386, 277, 527, 329, False, True], [527, 277, 867, 329, True, True], [867, 277, 875, 329, True, False]]
+    joined, left = ocr.absorb(pieces, [[869, 301, 890, 340]], vertical)
+    assert joined[2] == [867, 277, 890, 340, True, False] and left == []
+    assert joined[:2] == pieces[:2]
+    joined, left = ocr.absorb(pieces[:2], [[869, 301, 890, 340]], vertical)  # across the ruling from 「另」
+    assert joined == pieces[:2] and left == [[869, 301, 890, 340]]
+
+
 def test_rulings_found_and_erased():
     grey = np.full((400, 600), 250, np.uint8)
     grey[100:102, 50:550] = 0  # a horizontal ruling

@@ -97,8 +97,26 @@ def test_a_label_with_a_misread_character_or_number_still_names_its_row():
     assert resolve_t2("2.申请\n人逾期末\n按收费通\n知要求缴\n纳费用、").key == "other_fee_unpaid"
     assert resolve_t2("二、本年新收政府信息公开申请数\n量").key == "new_received"
     assert resolve_t2("一、本年新收政府信息公开申请数量").key == "new_received"
+    # 平潭交通与建设局 2022: 「四、」 read as 「9、」, a number of another level
+    assert resolve_t2("9、结转下年度继续办理").key == "carried_forward"
 
 
 def test_a_short_label_under_another_number_names_no_row():
     assert resolve_t2("4.其他") is None  # 「3.其他」 is too short to be known by its text alone
     assert resolve_t2("2.申请") is not None and resolve_t2("2.申末") is None
+
+
+def test_a_group_label_run_into_its_first_row_label_is_split():
+    """平潭苏平片区 2025, scan of a Chromium print: the pale ruling between 「三、本年度办理结果」 and
+    「（一）予以公开」 was lost, so the group's first line and the row's label came as one cell."""
+    rows = [_row(HEADER, 1, 4), _row(["一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "0", "3"], 2, 4),
+            _row(["三、本年（一）予以公开", "1", "0", "0", "0", "0", "0", "1"], 3, 4),
+            _row(["度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2", "0", "0", "0", "0", "0", "2"],
+                 4, 4),
+            _row(["（四）2.没有现成信无法提息需要另行制供 作", "0", "0", "0", "0", "0", "4", "4"], 5, 4)]
+    result, values = _t2(rows)
+    assert values["t2.granted.natural_person"] == 1 and values["t2.granted.total"] == 1
+    assert values["t2.partially_granted.total"] == 2
+    assert values["t2.unavailable_needs_creation.org_other"] == 4  # 「（四）」 sets the group of 「2.」
+    assert not any("no recognised row label" in w for w in result.warnings)
+

@@ -23,7 +23,7 @@ from .normalize import norm
 from .readers import input_format, read_document
 from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, table_regions
 
-PARSER_VERSION = "0.3.1"
+PARSER_VERSION = "0.3.2"
 CONTRACT = 1
 OK, PARTIAL, ERROR = "ok", "partial", "error"
 

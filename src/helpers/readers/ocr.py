@@ -39,7 +39,7 @@ DPI = 200  # render resolution; benchmarks/bench_ocr.py --dpi: 150 and 250 read 
 MAX_SKEW = 2.0  # degrees: scans are turned by less than this
 SKEW_STEP = 0.1
 MAX_UNREAD_MARKS = 40  # more marks outside every text box than this: a picture or noise, not text to re-read
-OCR_VERSION = "19"  # part of the cache key: bump when the image processing changes
+OCR_VERSION = "30"  # part of the cache key: bump when the image processing changes
 
 
 @dataclass
@@ -258,16 +258,28 @@ def split_at_rulings(rect: list[int], vertical: np.ndarray, ink: np.ndarray) -> 
     return pieces
 
 
-def distinct(pieces: list[list]) -> list[list]:
+def distinct(pieces: list[list], ink: np.ndarray | None = None, char_height: float = 0.0) -> list[list]:
     """Pieces without the ones lying mostly inside a larger piece: two detected boxes may reach
-    over the same characters (one box running a little past a ruling into the next cell)."""
+    over the same characters (one box running a little past a ruling into the next cell). With
+    the page's ``ink``, a sliver cut off at a ruling (narrower than half a character) whose ink
+    all lies in larger pieces is dropped too: a box of a label that reaches past the ruling over
+    the corner of the next cell's 「0」 would read that corner as a 「1」."""
     kept: list[list] = []
     for piece in sorted(pieces, key=lambda p: -(p[2] - p[0]) * (p[3] - p[1])):
         area = max((piece[2] - piece[0]) * (piece[3] - piece[1]), 1)
         inside = max((max(0, min(piece[2], k[2]) - max(piece[0], k[0])) * max(0, min(piece[3], k[3]) - max(piece[1], k[1]))
                       for k in kept), default=0)
-        if inside < 0.5 * area:
-            kept.append(piece)
+        if inside >= 0.5 * area:
+            continue
+        if ink is not None and (piece[4] or piece[5]) and piece[2] - piece[0] < 0.5 * char_height:
+            x0, y0, x1, y1 = piece[:4]
+            own = ink[y0:y1, x0:x1] > 0
+            elsewhere = np.zeros_like(own)
+            for k in kept:
+                elsewhere[max(k[1] - y0, 0):max(k[3] - y0, 0), max(k[0] - x0, 0):max(k[2] - x0, 0)] = True
+            if own.any() and (own & elsewhere).sum() >= 0.9 * own.sum():
+                continue
+        kept.append(piece)
     return sorted(kept, key=lambda p: (p[1], p[0]))
 
 
@@ -339,6 +351,32 @@ def uncovered_ink(ink: np.ndarray, rects: list[list[int]], char_height: float,
             continue
         out.append([int(x), int(y), int(x + w), int(y + h)])
     return out
+
+
+def absorb(pieces: list[list], marks: list[list[int]], vertical: np.ndarray) -> tuple[list[list], list[list[int]]]:
+    """Marks that finish a piece: a detected box may stop inside a glyph (a 「0」 pressed against
+    the ruling on its left is boxed to its middle), leaving the rest of it an uncovered mark. Read
+    apart they give the glyph twice (「0」「0」), so such a mark is joined to the piece it touches on
+    the same line, unless a ruling lies between them. Returns the pieces and the marks left over."""
+    pieces = [list(p) for p in pieces]
+    left: list[list[int]] = []
+    for mark in marks:
+        x0, y0, x1, y1 = mark
+        for piece in pieces:
+            overlap = min(y1, piece[3]) - max(y0, piece[1])
+            gap = max(x0 - piece[2], piece[0] - x1)
+            if overlap < 0.5 * min(y1 - y0, piece[3] - piece[1]) or gap > 2:
+                continue
+            a, b = min(x0, piece[0]), max(x1, piece[2])
+            middle = (max(y0, piece[1]) + min(y1, piece[3])) // 2
+            if vertical[max(middle - 2, 0):middle + 3, a + 3:max(b - 3, a + 3)].any():
+                continue
+            piece[:] = [a, min(y0, piece[1]), b, max(y1, piece[3]),
+                        piece[4] and piece[0] <= x0, piece[5] and piece[2] >= x1]
+            break
+        else:
+            left.append(mark)
+    return pieces, left
 
 
 def _line_chars(text: str, score: float, info, rect: list[int], scale: float) -> list[dict]:
@@ -466,13 +504,14 @@ def recognise(clean: np.ndarray, vertical: np.ndarray, scale: float, warnings: l
         boxes.extend(rects)
     heights = sorted(y1 - y0 for _, y0, _, y1 in rects)
     char_height = float(heights[len(heights) // 2]) if heights else 0.14 * 72 / scale
-    pieces = distinct([piece for rect in rects for piece in split_at_rulings(rect, vertical, ink)])
+    pieces = distinct([piece for rect in rects for piece in split_at_rulings(rect, vertical, ink)], ink, char_height)
     marks = uncovered_ink(ink, rects, char_height, vertical)
     if len(marks) > MAX_UNREAD_MARKS:  # a picture, a photo or heavy noise: not re-read mark by mark
         if warnings is not None:
             warnings.append(f"{len(marks)} marks of character size outside the recognised text were not read "
                             "(a picture, or a scan too poor to read)")
         marks = []
+    pieces, marks = absorb(pieces, marks, vertical)
     extra = [piece for rect in marks for piece in split_at_rulings(rect, vertical, ink)]
     pieces += extra
     if not pieces:

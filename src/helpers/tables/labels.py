@@ -19,7 +19,7 @@ SIMILAR = 0.8  # SequenceMatcher ratio for a mistyped label
 MIN_UNNUMBERED_PREFIX = 4  # characters an unnumbered fragment needs to count as a label start
 MAX_UNNUMBERED_EXTRA = 2  # characters unnumbered text may add after a whole label it starts with
 MIN_SIMILAR_UNNUMBERED = 6  # shorter unnumbered text must match exactly: 「予公开」 is not 「予以公开」
-RENUMBERED = 0.7  # a whole label printed (or read) under another number of its level
+RENUMBERED = 0.7  # a whole label printed (or read) under another number
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,10 @@ def score_label(text: str, forms: tuple[LabelForm, ...]) -> float:
     best = 0.0
     for form in forms:
         if level and (level != form.level or number != form.number):
-            if level == form.level and rest == form.rest and len(rest) >= MIN_SIMILAR_UNNUMBERED:
-                # the whole text under another number of its level (「二、本年新收…」: a scan's
-                # 「一」 read as 「二」): the text names the row, with less weight than its number
+            if rest == form.rest and len(rest) >= MIN_SIMILAR_UNNUMBERED:
+                # the whole text under another number (「二、本年新收…」, 「9、结转下年度…」: a
+                # scan's 「一」 read as 「二」, 「四」 as 「9」): the text names the row, with less
+                # weight than its number
                 best = max(best, RENUMBERED)
             continue
         numbered = bool(level)

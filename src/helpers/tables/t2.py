@@ -9,7 +9,7 @@ layout text). In tables whose row boundaries were lost, numbers belong to the la
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import schema
 from ..document import Cell
@@ -76,6 +76,29 @@ class _T2Reader:
         if row.key == schema.T2_OTHER_2019:
             self.context = "other"
         return row
+
+    def _joined_label(self, cell: Cell) -> tuple[Cell, schema.Row] | None:
+        """A group label's piece and a row label run into one cell (「三、本年（一）予以公开」: on a
+        scan whose ruling between them was lost): the group sets the context, the row is named
+        by the text from its own, deeper numbering on. Two labels of one level (two rows run
+        together) are not split: which row the numbers belong to is not known."""
+        text = norm(cell.text)
+        for start in range(1, len(text)):
+            level = split_numbering(text[start:])[0]
+            if not level:
+                continue
+            head_level = split_numbering(text[:start])[0]
+            head = resolve_t2(text[:start], self.context)
+            if head is None or not head.is_group or (head_level and head_level >= level):
+                continue
+            context = self.context
+            self._label(Cell(text[:start], cell.line, cell.page))
+            tail = replace(cell, text=text[start:])
+            row = self._label(tail)
+            if row is not None and not row.is_group:
+                return tail, row
+            self.context = context
+        return None
 
     def _continues_pending(self, text: str) -> bool:
         """Unnumbered text that only begins a label, while a numbered label waits for its numbers
@@ -167,6 +190,8 @@ class _T2Reader:
                 headers += 1
                 continue
             row = None if self._continues_pending(text) else self._label(cell)
+            if row is None and (joined := self._joined_label(cell)) is not None:
+                cell, row = joined
             if row is None or row.is_group:
                 if row is None:
                     fragments.append(clean_cell(text))
