@@ -91,8 +91,7 @@ class _T2Reader:
             head = resolve_t2(text[:start], self.context)
             if head is None or not head.is_group or (head_level and head_level >= level):
                 continue
-            context = self.context
-            self._label(Cell(text[:start], cell.line, cell.page))
+            context, self.context = self.context, head.key
             tail = replace(cell, text=text[start:])
             row = self._label(tail)
             if row is not None and not row.is_group:
