@@ -19,23 +19,25 @@ help:
 	@echo "make clean      remove generated data, reports and caches"
 	@echo "make distclean  clean, and remove $(VENV)"
 
-# Reinstalls whenever pyproject.toml (the one dependency list) changes.
+# Reinstalls whenever pyproject.toml (the one dependency list) changes; pip speaks only on problems.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e '.[dev]'
-	touch $@
+	@echo "setting up $(VENV) from pyproject.toml (pip install -e '.[dev]')"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
 
+# Each step prints one line saying what it wrote (`ogi ingest --summary` adds a line per file).
 run: ingest notebooks export
 
 ingest: $(STAMP)
-	$(OGI) ingest data/raw --out data/processed --summary
+	@$(OGI) ingest data/raw --out data/processed
 
 notebooks: ingest
-	$(OGI) notebooks --out reports --processed data/processed
+	@$(OGI) notebooks --out reports --processed data/processed
 
 export: ingest
-	$(OGI) export --xlsx reports/ogi-briefing.xlsx --db data/processed/ogi.duckdb
+	@$(OGI) export --xlsx reports/ogi-briefing.xlsx --db data/processed/ogi.duckdb
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -1,16 +1,26 @@
-"""Agency names → key, region, level and type: every name in data/raw/sources.csv, plus a few invented."""
+"""Agency names → key, region, level and type: every name in data/raw/sources.csv, the labelled
+names of benchmarks/agency_names.csv, the alias table and the data files behind them."""
 
 from __future__ import annotations
 
 import csv
+import html
+import re
+import shutil
+import time
+from pathlib import Path
 
+import pandas as pd
 import pytest
-from support import RAW
+from support import RAW, ROOT
 
-from helpers.agency import AgencyInfo, agency_key, describe_agency
+from helpers import agency
+from helpers.agency import AgencyInfo, agency_key, aliases, describe_agency
+from helpers.corpus import ingest
 
 GD, FJ = "广东省", "福建省"
 PINGTAN = "平潭综合实验区"
+STATE_ASSETS, INVESTMENT = PINGTAN + "国有资产管理局", PINGTAN + "投资促进局"  # renamed for report year 2024
 
 EXPECTED = {
     # seeds
@@ -41,11 +51,22 @@ EXPECTED = {
     "浙江省杭州市人民政府": AgencyInfo("浙江省杭州市人民政府", "浙江省", "杭州市", None, "city", "government"),
 }
 # panel: 平潭's bureaus and area administrations, all county-level departments of the zone
-PANEL_DEPARTMENTS = ("交通与建设局", "公安局", "农业农村局", "君山片区管理局", "国有资产管理局", "投资促进局",
+PANEL_DEPARTMENTS = ("交通与建设局", "公安局", "农业农村局", "君山片区管理局", "投资促进局",
                      "旅游与文化体育局", "社会事业局", "经济发展局", "综合执法与应急管理局", "自然资源与生态环境局",
                      "苏平片区管理局", "行政审批局", "金井片区管理局")
 EXPECTED |= {PINGTAN + d: AgencyInfo(PINGTAN + d, FJ, "福州市", PINGTAN, "county", "department") for d in PANEL_DEPARTMENTS}
+EXPECTED[STATE_ASSETS] = AgencyInfo(INVESTMENT, FJ, "福州市", PINGTAN, "county", "department")  # through the alias
 NO_AGENCY = AgencyInfo(None, None, None, None, None, None)
+
+
+def _manifest_names() -> set[str]:
+    with (RAW / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["agency"] for row in csv.DictReader(handle)}
+
+
+def _labelled() -> list[dict[str, str]]:
+    with (ROOT / "benchmarks" / "agency_names.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -60,9 +81,37 @@ def test_blank_name_is_all_none(name):
 
 
 def test_every_agency_in_the_manifest_is_covered():
-    with (RAW / "sources.csv").open(encoding="utf-8", newline="") as handle:
-        names = {row["agency"] for row in csv.DictReader(handle)}
-    assert names <= set(EXPECTED)
+    assert _manifest_names() <= set(EXPECTED)
+    assert _manifest_names() <= {row["name"] for row in _labelled()}
+
+
+@pytest.mark.parametrize("row", _labelled(), ids=lambda row: row["name"])
+def test_labelled_names_get_their_region(row):
+    """benchmarks/agency_names.csv: hand labels, every province, ambiguous names left empty."""
+    info = describe_agency(row["name"])
+    assert (info.province, info.city, info.county) == tuple(row[f] or None for f in ("province", "city", "county"))
+
+
+@pytest.mark.parametrize("name, expected", [
+    # a unique district printed alone gets its parents; an ambiguous one gets none
+    ("荔湾区人民政府", ("广东省", "广州市", "荔湾区")),
+    ("朝阳区", (None, None, "朝阳区")),  # 北京市 or 长春市
+    ("鼓楼区人民政府", (None, None, "鼓楼区")),  # 南京市 徐州市 开封市 福州市
+    ("龙华区观澜街道办事处", (None, None, "龙华区")),  # 深圳市 or 海口市
+    ("桥西区人民政府", ("河北省", None, "桥西区")),  # every 桥西区 is in 河北省: that much is certain
+    # the printed parent picks one
+    ("长春市朝阳区人民政府", ("吉林省", "长春市", "朝阳区")),
+    ("北京市朝阳区人民政府", ("北京市", None, "朝阳区")),
+    # a county-level city printed alone, or with its township
+    ("昆山市千灯镇人民政府", ("江苏省", "苏州市", "昆山市")),
+    ("湖北省仙桃市人民政府", ("湖北省", None, "仙桃市")),  # under the province directly
+    # divisions since 2019 and one gone in 2020 (邢台市桥西区 → 信都区) are all known
+    ("杭州市临平区人民政府", ("浙江省", "杭州市", "临平区")),
+    ("邢台市桥西区人民政府", ("河北省", "邢台市", "桥西区")),
+])
+def test_ambiguous_names_stay_empty_and_unique_ones_resolve(name, expected):
+    info = describe_agency(name)
+    assert (info.province, info.city, info.county) == expected
 
 
 @pytest.mark.parametrize("spellings", [
@@ -72,6 +121,7 @@ def test_every_agency_in_the_manifest_is_covered():
     ("平潭综合实验区管委会办公室", "平潭综合实验区管理委员会办公室"),
     ("花地街道办", "花地街道办事处"),
     ("北京市海淀区人民政府", "北京市 海淀区 人民政府", "北京市海淀区人民政府"),
+    (STATE_ASSETS, INVESTMENT, "平潭综合实验区 国有资产管理局"),  # renamed: through the alias table
 ])
 def test_spellings_of_one_agency_share_a_key(spellings):
     assert len({agency_key(s) for s in spellings}) == 1
@@ -82,6 +132,7 @@ def test_spellings_of_one_agency_share_a_key(spellings):
     ("深圳市龙岗区（区政府工作部门）", "深圳市龙岗区"),
     ("公安局（广州市）", "公安局（深圳市）"),  # a region qualifier is kept when the name has no division of its own
     ("铁塔街办事处", "铁塔街道办事处"),  # 「X街」 may be a street's own name: not unified
+    (STATE_ASSETS + "办公室", INVESTMENT),  # the alias is for the whole key, not a prefix
 ])
 def test_different_agencies_get_different_keys(names):
     assert len({agency_key(n) for n in names}) == len(names)
@@ -89,10 +140,11 @@ def test_different_agencies_get_different_keys(names):
 
 @pytest.mark.parametrize("name, expected", [
     # short provinces that start a lower division or a street are not provinces
-    ("吉林市人民政府", AgencyInfo("吉林市人民政府", None, "吉林市", None, "city", "government")),
+    ("吉林市人民政府", AgencyInfo("吉林市人民政府", "吉林省", "吉林市", None, "city", "government")),
     ("天津市河北区人民政府", AgencyInfo("天津市河北区人民政府", "天津市", None, "河北区", "county", "government")),
-    ("海南藏族自治州人民政府", AgencyInfo("海南藏族自治州人民政府", None, "海南藏族自治州", None, "city", "government")),
-    ("越秀区北京路街道办事处", AgencyInfo("越秀区北京路街道办事处", None, None, "越秀区", "township", "subdistrict")),
+    ("海南藏族自治州人民政府", AgencyInfo("海南藏族自治州人民政府", "青海省", "海南藏族自治州", None, "city", "government")),
+    ("越秀区北京路街道办事处", AgencyInfo("越秀区北京路街道办事处", GD, "广州市", "越秀区", "township", "subdistrict")),
+    ("四川北路街道办事处", AgencyInfo("四川北路街道办事处", None, None, None, "township", "subdistrict")),
     # agency words are not places: no county 「公安局越秀区」, no township 「住房和城乡」, no county 「城市」
     ("广州市公安局越秀区分局", AgencyInfo("广州市公安局越秀区分局", GD, "广州市", None, "city", "department")),
     ("广州市住房和城乡建设局", AgencyInfo("广州市住房和城乡建设局", GD, "广州市", None, "city", "department")),
@@ -101,6 +153,118 @@ def test_different_agencies_get_different_keys(names):
     ("重庆市万州区人民政府", AgencyInfo("重庆市万州区人民政府", "重庆市", None, "万州区", "county", "government")),
     ("公安局（广州市）", AgencyInfo("公安局(广州市)", GD, "广州市", None, "city", "department")),
     ("广东省人民政府驻北京办事处", AgencyInfo("广东省人民政府驻北京办事处", GD, None, None, "province", "department")),
+    # known places whose characters end places elsewhere are read whole
+    ("萍乡市人民政府", AgencyInfo("萍乡市人民政府", "江西省", "萍乡市", None, "city", "government")),
+    ("天津市和平区人民政府", AgencyInfo("天津市和平区人民政府", "天津市", None, "和平区", "county", "government")),
+    ("余杭区仁和街道办事处", AgencyInfo("余杭区仁和街道办事处", "浙江省", "杭州市", "余杭区", "township", "subdistrict")),
 ])
 def test_place_patterns_do_not_overreach(name, expected):
     assert describe_agency(name) == expected
+
+
+# -- the alias table --------------------------------------------------------------------------
+
+def test_alias_table_maps_the_renamed_bureau_with_its_source():
+    table = aliases()
+    assert list(table.columns) == list(agency.ALIAS_COLUMNS)
+    row = table.set_index("alias_key").loc[STATE_ASSETS]
+    assert (row["agency_key"], row["from_year"], row["to_year"]) == (INVESTMENT, 2020, 2023)
+    assert "data/raw/panel/pingtan-guoyouzichanguanliju_2024.html" in row["source"]
+    assert describe_agency(STATE_ASSETS).agency_key == describe_agency(INVESTMENT).agency_key == INVESTMENT
+
+
+def test_every_alias_row_is_sourced_and_its_quotes_are_in_the_cited_report():
+    for row in aliases().itertuples():
+        assert row.source and row.note
+        files = re.findall(r"data/raw/\S+?\.html", row.source)
+        assert files, f"{row.alias_key}: the source names no file under data/raw"
+        pages = (html.unescape(re.sub(r"<[^>]+>", "", (ROOT / f).read_text(encoding="utf-8"))) for f in files)
+        text = "".join("".join(page.split()) for page in pages)
+        for quoted in re.findall(r"「([^」]+)」", row.source):
+            assert "".join(quoted.split()) in text, quoted
+
+
+def test_alias_years_are_the_years_the_manifest_prints_the_old_name():
+    with (RAW / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        manifest = list(csv.DictReader(handle))
+    for row in aliases().itertuples():
+        years = sorted(int(m["report_year"]) for m in manifest if agency._spelled_key(m["agency"]) == row.alias_key)
+        assert (years[0], years[-1]) == (row.from_year, row.to_year)
+        current = [int(m["report_year"]) for m in manifest if agency._spelled_key(m["agency"]) == row.agency_key]
+        assert min(current) > row.to_year  # the new name follows the old one
+
+
+@pytest.mark.parametrize("bad_row, message", [
+    ({"source": ""}, "needs a source"),
+    ({"agency_key": STATE_ASSETS}, "two different keys"),
+    ({"alias_key": "平潭综合实验区 国有资产管理局"}, "two different keys"),  # not spelled as agency_key spells it
+    ({"from_year": "2024"}, "from ≤ to"),
+    ({"to_year": "今"}, "from ≤ to"),
+])
+def test_malformed_alias_rows_are_refused(monkeypatch, bad_row, message):
+    good = {"alias_key": STATE_ASSETS, "agency_key": INVESTMENT, "from_year": "2020", "to_year": "2023",
+            "source": "a report", "note": ""}
+    monkeypatch.setattr(agency, "_read_data_csv", lambda name, columns: [(2, good | bad_row)])
+    agency._alias_map.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=message):
+            agency._alias_map()
+    finally:
+        agency._alias_map.cache_clear()
+
+
+def test_aliases_pointing_at_aliases_are_refused(monkeypatch):
+    rows = [(2, {"alias_key": "甲局", "agency_key": "乙局", "from_year": "2020", "to_year": "2021", "source": "s", "note": ""}),
+            (3, {"alias_key": "乙局", "agency_key": "丙局", "from_year": "2022", "to_year": "2023", "source": "s", "note": ""})]
+    monkeypatch.setattr(agency, "_read_data_csv", lambda name, columns: rows)
+    agency._alias_map.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="not at another alias"):
+            agency._alias_map()
+    finally:
+        agency._alias_map.cache_clear()
+
+
+def test_ingest_gives_both_names_the_current_key(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in sorted((RAW / "panel").glob("pingtan-guoyouzichanguanliju_20*.html")):
+        shutil.copy(path, raw / path.name)
+    ingest(raw, tmp_path / "out", workers=1)
+    reports = pd.read_parquet(tmp_path / "out" / "reports.parquet").sort_values("report_year")
+    assert reports[["agency_name", "agency_key", "report_year"]].values.tolist() == [
+        [STATE_ASSETS, INVESTMENT, 2020], [STATE_ASSETS, INVESTMENT, 2023],
+        [INVESTMENT, INVESTMENT, 2024], [INVESTMENT, INVESTMENT, 2025]]
+
+
+# -- the division data ------------------------------------------------------------------------
+
+def test_divisions_come_from_the_installed_package_and_load_once():
+    path = agency._package_data_file()
+    assert path.is_file() and agency.DIVISIONS_PACKAGE in path.parts
+    agency._divisions.cache_clear()
+    agency._describe.cache_clear()
+    describe_agency("北京市海淀区人民政府")
+    describe_agency("广州市荔湾区人民政府")
+    assert agency._divisions.cache_info().misses == 1
+    table = agency._divisions()
+    assert len(table.provinces) == 34 and table.short_names["内蒙古"] == "内蒙古自治区"
+    counties = [d for places in table.by_name.values() for d in places if d.level == agency.LEVEL_COUNTY]
+    assert 2800 < len(counties) < 3300  # about 2,850 in force, plus those renamed since 2018
+
+
+def test_supplement_rows_are_sourced_and_unknown_to_the_package():
+    with (Path(agency.__file__).parent / agency.SUPPLEMENT_FILE).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["name"] for r in rows] == [PINGTAN]
+    assert all(r["source"] and r["province"] for r in rows)
+    assert not {r["name"] for r in rows} & {row[1] for row in agency._package_rows()}
+
+
+def test_a_name_takes_well_under_a_millisecond():
+    names = [row["name"] for row in _labelled()]
+    agency._divisions()  # loaded once per process; timed in benchmarks/bench_divisions.py
+    start = time.perf_counter()
+    for name in names:
+        agency._describe.__wrapped__(agency.norm(name))
+    assert (time.perf_counter() - start) / len(names) < 0.001

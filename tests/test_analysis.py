@@ -295,7 +295,7 @@ SHICHANG_2020 = "046_pingtan-shichangjianguanju_2020.html"
 def test_load_tables_joins_report_info(corpus_tables):
     apps = corpus_tables["applications"]
     assert {"agency_key", "report_year", "template"} <= set(apps.columns)
-    assert str(apps[TOTAL].dtype) == "Float64"
+    assert str(apps[TOTAL].dtype) == "Int64"  # counts are stored as integers (blank = <NA>)
     assert apps.loc[apps["report_id"] == _report_id(corpus_tables, HUAIAN), "agency_name"].iloc[0] == "淮安市人民政府"
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import os
 import struct
+import subprocess
+import sys
 import warnings
 
 import matplotlib
@@ -66,6 +70,45 @@ def test_chinese_chart_renders_without_missing_glyphs_in_the_cjk_font(caplog):
     assert {"依申请公开办理结果构成", "机关名称", "某某区自然资源局", "予以公开", "结转下年度"} <= {t.get_text() for t in texts}
     for text in texts:
         assert font_manager.findfont(text.get_fontproperties()) == str(charts.font_path()), text.get_text()
+
+
+# A system font of the bundled font's family, listed before it as fontconfig lists Debian's
+# fonts-noto-cjk (NotoSansCJK-Regular.ttc, "Noto Sans CJK SC"), then helpers.charts imported: the
+# text of a chart must still resolve to the bundled file. The stand-in is a Latin font, so a
+# chart that used it would also lose its Chinese glyphs.
+_SYSTEM_COPY_FIRST = """
+import json, sys, warnings
+import pandas as pd
+from matplotlib import font_manager, text
+stand_in = font_manager.findfont("DejaVu Sans")
+for weight in (400, 700):
+    font_manager.fontManager.ttflist.insert(0, font_manager.FontEntry(
+        fname=stand_in, name=sys.argv[1], weight=weight, size="scalable"))
+from helpers import charts
+frame = pd.DataFrame({"agency_name": ["某某区自然资源局"] * 2, "outcome": ["granted", "denied"], "count": [3, 1]})
+fig = charts.outcome_mix(frame)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    fig.canvas.draw()
+files = sorted({font_manager.findfont(t.get_fontproperties()) for t in fig.findobj(text.Text) if t.get_text()})
+print(json.dumps({"files": files, "bundled": str(charts.font_path()),
+                  "missing": [str(w.message) for w in caught if "missing from" in str(w.message)]}))
+"""
+
+
+def test_bundled_font_wins_over_a_system_font_of_the_same_family():
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", _SYSTEM_COPY_FIRST, charts.FONT_NAME], capture_output=True,
+                          text=True, env=env, timeout=120, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["files"] == [result["bundled"]]
+    assert result["missing"] == []
+
+
+def test_no_other_file_answers_to_the_bundled_family_name():
+    # On a machine with fonts-noto-cjk installed this is the real thing, not a stand-in.
+    files = {f.fname for f in font_manager.fontManager.ttflist if f.name == charts.FONT_NAME}
+    assert files == {str(charts.font_path())}
 
 
 def test_missing_glyph_check_does_catch_a_latin_only_font():

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from helpers import corpus, engines
+from helpers import corpus, engines, outputs
 from helpers.cli import main
 from helpers.corpus import ingest
 from helpers.store import BASE_TABLES, WIDE_TABLES
@@ -85,9 +85,57 @@ def test_tables_and_duckdb_agree(mixed):
         assert total == (1.0,)
         apps = con.execute("SELECT natural_person, total FROM applications a JOIN reports r USING (report_id) "
                            "WHERE r.report_year = 2025 AND a.row = 'other_fee_unpaid'").fetchall()
-        assert apps == [(2.0, 2.0)]
+        assert apps == [(2, 2)] and all(type(v) is int for v in apps[0])  # counts are integers, not 2.0
+        fees = con.execute("SELECT r.file, fee_notices, fee_notified_amount_wan, fee_collected_amount_wan "
+                           "FROM processing_fees JOIN reports r USING (report_id)").fetchall()
+        assert fees == [("a/050_pingtan-shichangjianguanju_2025.html", 1, 0.08, 0.0)]  # 1 notice, 800 元, 0 collected
+        assert type(fees[0][1]) is int
     finally:
         con.close()
+
+
+def test_wide_tables_read_back_with_integer_counts_and_null_blanks(mixed):
+    _, out, _ = mixed
+    t = _tables(out)
+    assert str(t["applications"]["total"].dtype) == "Int64"
+    assert str(t["review_litigation"]["review_total"].dtype) == "Int64"
+    active = t["active_disclosure"]
+    assert str(active["in_force"].dtype) == "Int64" and str(active["items_change"].dtype) == "Int64"
+    assert str(active["fee_amount_wan"].dtype) == "float64"
+    # seed 002 (2020 format) has no 2021 columns: null, not 0
+    seed = active[active["report_id"] == t["reports"].set_index("file").loc["a/002_ed735561ce7e8ab6.txt", "report_id"]]
+    assert seed["in_force"].isna().all() and seed["made_new"].notna().any()
+
+
+def test_reports_carry_the_statistics_period(mixed):
+    _, out, _ = mixed
+    reports = _tables(out)["reports"].set_index("file")
+    assert reports.loc["a/027_pingtan-shichangjianguanju_2024.html", ["period_start", "period_end", "is_part_year"]
+                       ].tolist() == ["2024-01-01", "2024-12-31", False]
+    assert reports.loc["a/002_ed735561ce7e8ab6.txt", ["period_start", "period_end", "is_part_year"]].isna().all()
+
+
+def test_absent_period_meta_is_null_and_a_part_year_flag_is_kept(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_002, raw)
+    shutil.copy(HTML_049, raw)
+    real_load = corpus.Cache.load_summary
+
+    def load_summary(self, sha, input_format):
+        summary = real_load(self, sha, input_format)
+        for key in ("period_start", "period_end", "is_part_year"):
+            summary["meta"].pop(key, None)  # as a parser that does not know the period
+        if summary["meta"].get("report_year") == 2023:
+            summary["meta"].update(period_start="2023-09-01", period_end="2023-12-31", is_part_year=1)
+        return summary
+
+    monkeypatch.setattr(corpus.Cache, "load_summary", load_summary)
+    ingest(raw, tmp_path / "out", workers=1, progress=False)
+    reports = pd.read_parquet(tmp_path / "out" / "reports.parquet").set_index("file")
+    assert reports.loc["049_pingtan-shichangjianguanju_2023.html", ["period_start", "period_end", "is_part_year"]
+                       ].tolist() == ["2023-09-01", "2023-12-31", True]
+    assert reports.loc["002_ed735561ce7e8ab6.txt", ["period_start", "period_end", "is_part_year"]].isna().all()
 
 
 def test_cross_year_checks_and_report_columns(mixed):
@@ -194,10 +242,34 @@ def test_cli_ingest_query_export(tmp_path, capsys):
     assert main(["ingest", str(raw), "--out", str(out), "--workers", "2", "--summary"]) == 0
     printed = capsys.readouterr().out.strip().splitlines()
     assert len(printed) == 10 and printed[-1].startswith("9 files: 4 reports, 2 duplicates, 3 errors")
+    written = ", ".join(f"{t.name} {len(pd.read_parquet(out / f'{t.name}.parquet')):,}" for t in outputs.TABLES)
+    assert printed[-1].endswith(f"→ wrote {out}/*.parquet and ogi.duckdb: {written} rows")  # what it wrote
+    assert "reports 4, " in written and "processing_fees 1, " in written
+    assert main(["ingest", str(raw), "--out", str(out)]) == 0  # as `make run` calls it: one line
+    again = capsys.readouterr().out.splitlines()
+    assert len(again) == 1 and again[0].startswith("9 files: outputs up to date (") and again[0].endswith(
+        f"in {out}: {written} rows")
     assert main(["query", "SELECT report_year, sum(value) AS applications FROM cells JOIN reports USING (report_id) "
                  "WHERE key = 't2.new_received.total' GROUP BY report_year ORDER BY report_year",
                  "--db", str(out / "ogi.duckdb"), "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "report_year,applications"
+    assert capsys.readouterr().out.splitlines() == ["report_year,applications", "2020,1.0", "2023,1.0",
+                                                    "2024,4.0", "2025,21.0"]  # cells.value is a decimal
+    db = ["--db", str(out / "ogi.duckdb")]
+    assert main(["query", "SELECT r.report_year, sum(a.total) AS received, max(a.org_research) AS research "
+                 "FROM applications a JOIN reports r USING (report_id) WHERE a.row = 'new_received' "
+                 "GROUP BY 1 ORDER BY 1", *db]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "report_year received research", "       2020        1        0", "       2023        1        0",
+        "       2024        4        0", "       2025       21        0"]
+    assert main(["query", "SELECT sum(value) AS requests, NULL::BIGINT AS blank, 0.08 AS fee_wan FROM cells "
+                 "WHERE key = 't2.new_received.total'", *db]) == 0
+    assert capsys.readouterr().out.splitlines() == ["requests blank fee_wan", "      27          0.08"]
+    assert main(["query", "SELECT sum(total) AS received, NULL::BIGINT AS blank FROM applications "
+                 "WHERE row = 'new_received'", *db, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["received,blank", "27,"]
+    assert main(["query", "SELECT sum(total) AS received FROM applications WHERE row = 'new_received'", *db,
+                 "--format", "json"]) == 0
+    assert capsys.readouterr().out.strip() == '[{"received":27}]'
     assert main(["export", "--xlsx", str(tmp_path / "x.xlsx"), "--db", str(out / "ogi.duckdb")]) == 0
     assert (tmp_path / "x.xlsx").stat().st_size > 0
 

@@ -11,6 +11,7 @@ import pytest
 
 from helpers import ReportError, parse_file, read_report
 from helpers.errors import (
+    ATTACHMENT_ONLY,
     BINARY_FILE,
     EMPTY_FILE,
     NOT_A_REPORT,
@@ -107,6 +108,31 @@ def test_utf8_news_is_not_a_report(tmp_path):
 
 def test_ascii_text_is_not_a_report(tmp_path):
     _assert_error(_write(tmp_path, "hello.txt", b"hello world\nnothing to see here\n"), NOT_A_REPORT, NOT_REPORT_MSG)
+
+
+
+def test_page_with_only_a_link_to_its_report_attachment():
+    """平潭公安局 2020: the page holds the title and a link to a .doc the archive does not have."""
+    path = ROOT / "data" / "raw" / "panel" / "pingtan-gonganju_2020.html"
+    _assert_error(path, ATTACHMENT_ONLY,
+                  "the page holds no report, only a link to it as an attachment: "
+                  "「平潭综合实验区公安局2020年政府信息公开工作年度报告.doc」; the report is in that file, "
+                  "which is not part of this input")
+
+
+@pytest.mark.parametrize("suffix", ["doc", "docx", "pdf", "wps", "xls"])
+def test_any_attachment_only_page_says_so(tmp_path, suffix):
+    page = (f"<html><body><h1>某某局2021年政府信息公开工作年度报告</h1><p>发布时间：2022-01-20</p>"
+            f"<ul><li><a href='./a.{suffix}'>某某局2021年政府信息公开工作年度报告.{suffix}</a></li>"
+            f"<li><a href='./b.pdf'>附件2：政府信息公开工作年度报告附表.pdf</a></li></ul></body></html>")
+    err = _error(_write(tmp_path, "page.html", page.encode("utf-8")))
+    assert err.kind == ATTACHMENT_ONLY
+    assert f"「某某局2021年政府信息公开工作年度报告.{suffix}」; 「政府信息公开工作年度报告附表.pdf」" in err.message
+
+
+def test_a_page_with_a_file_link_but_no_report_is_not_a_report(tmp_path):
+    page = "<html><body><h1>办事指南</h1><p><a href='./g.pdf'>办事指南.pdf</a></p></body></html>"
+    _assert_error(_write(tmp_path, "guide.html", page.encode("utf-8")), NOT_A_REPORT, NOT_REPORT_MSG)
 
 
 @pytest.mark.parametrize("suffix,fmt", [(".rtf", "rtf"), (".zip", "zip"), ("", "unknown")])

@@ -36,11 +36,12 @@ def db_path(tmp_path):
     reports = outputs.table("reports").column_names
     _create(con, "reports", [
         (REPORT_A, "2023/a.txt", "text", "北京市某区人民政府", "某区人民政府", "北京市", None, "某区", "county",
-         "government", 2023, "gov2021", "2024-01-20", "ok", 150, 160, 1, 0, 0, 0, True, "0.1"),
+         "government", 2023, "gov2021", "2024-01-20", "2023-01-01", "2023-12-31", False, "ok", 150, 160, 1, 0, 0, 0,
+         True, "0.1"),
         (REPORT_B, "2023/b.pdf", "pdf", "某县财政局", "某县财政局", None, None, None, None, None,
-         2022, "gov2021", None, "partial", 80, 160, 0, 2, 0, 5, False, "0.1"),
+         2022, "gov2021", None, "2022-07-01", "2022-12-31", True, "partial", 80, 160, 0, 2, 0, 5, False, "0.1"),
     ])
-    assert len(reports) == 22
+    assert len(reports) == 25
     _create(con, "checks", [
         (REPORT_A, "T2-BAL", "total", "pass", "10 = 4 + 6", None),
         (REPORT_A, "T2-OUT", "natural_person", "fail", "=5 ≠ 3 + 1", None),
@@ -77,8 +78,9 @@ def _values(ws) -> list[tuple]:
 
 def test_sheets_in_declared_order_cover_first_dictionary_last(workbook):
     # fields' label 数据字典 is taken by the dictionary sheet, so its sheet falls back to the English name
-    assert workbook.sheetnames == [COVER_SHEET, "报告", "校验", "主动公开（宽表）", "依申请公开办理情况（宽表）",
-                                   "fields", DICTIONARY_SHEET]
+    assert workbook.sheetnames == [COVER_SHEET, "机关年度-新收申请", "机关年度-予以公开", "机关年度-不予公开",
+                                   "机关年度-收费金额", "机关年度-采购金额", "报告", "校验", "主动公开（宽表）",
+                                   "依申请公开办理情况（宽表）", "fields", DICTIONARY_SHEET]
 
 
 def test_two_header_rows_bold_filled_frozen_filtered(workbook):
@@ -104,7 +106,8 @@ def test_nulls_stay_empty_and_chinese_text_survives(workbook):
     assert ws["C4"].value is None  # null, not 0
     reports = _values(workbook["报告"])
     assert reports[2][3] == "北京市某区人民政府"
-    assert reports[3][5] is None and reports[3][19] == 5 and reports[3][20] is False
+    assert reports[3][5] is None and reports[3][22] == 5 and reports[3][23] is False
+    assert reports[3][13:16] == ("2022-07-01", "2022-12-31", True)
 
 
 def test_number_formats_and_alignment(workbook):
@@ -212,3 +215,124 @@ def test_sheet_titles_are_valid_and_unique():
         used.add(title)
     odd = outputs.OutputTable("odd", "很长" * 20, "", ())
     assert sheet_title(odd) == "odd"
+
+
+# --- agency × year sheets ---------------------------------------------------------------
+
+
+def test_agency_year_sheet_from_the_synthetic_database(workbook):
+    ws = workbook["机关年度-新收申请"]
+    rows = _values(ws)
+    assert rows[0][0].startswith("本年新收申请（件）：按机关、年度")
+    assert "一、本年新收政府信息公开申请数量 / 总计" in rows[1][0] and "单位：件" in rows[1][0]
+    assert rows[3][0] == "未计入：0 份没有可识别机关名称的报告。/ Left out: 0 reports without a known agency."
+    assert rows[4][0].startswith("非全年报告（黄色，单元格有批注）：某县财政局 2022（2022-07-01 至 2022-12-31）。")
+    assert rows[6][:3] == ("机关 / agency", 2022, 2023)
+    assert rows[7][:3] == ("北京市某区人民政府", None, 30)  # 2022: no report of this agency
+    assert rows[8][:3] == ("某县财政局", None, None)  # 2022: a report without the number; 2023: no report
+    assert ws["B8"].fill.fgColor.rgb.endswith("EDEDED") and ws["C9"].fill.fgColor.rgb.endswith("EDEDED")
+    assert ws["B9"].fill.fgColor.rgb.endswith("FFF2CC") and "2022-07-01 至 2022-12-31" in ws["B9"].comment.text
+    assert ws["C8"].number_format == "#,##0" and type(ws["C8"].value) is int
+    assert ws.freeze_panes == "B8"
+    cover = {r[1]: r for r in _values(workbook[COVER_SHEET])[6:] if r[1]}
+    assert cover["received"][:5] == ("机关年度-新收申请", "received", "本年新收申请", 2, 2)
+    assert "not in the database: no sheet" in cover["review_total"][5] and cover["review_total"][0] is None
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    """The bundled reports ingested and exported; 苏平片区 2019 marked as the part-year report it is
+    (「2019年9月1日至12月31日」) whether or not the parser sets the flag."""
+    from helpers.corpus import ingest
+
+    from support import RAW
+
+    root = tmp_path_factory.mktemp("bundled")
+    ingest(RAW, root / "processed", workers=2, progress=False)
+    con = duckdb.connect(str(root / "processed" / "ogi.duckdb"))
+    con.execute("UPDATE reports SET is_part_year = true, period_start = '2019-09-01', period_end = '2019-12-31' "
+                "WHERE file = 'panel/pingtan-supingpianqu_2019.html'")
+    n_no_agency = dict(con.execute(  # what agency.py cannot name is its business; the sheets must count it
+        "SELECT template, count(*) FROM reports WHERE agency_key IS NULL GROUP BY template").fetchall())
+    con.close()
+    return openpyxl.load_workbook(export_xlsx(root / "processed" / "ogi.duckdb", root / "ogi.xlsx")), n_no_agency
+
+
+def _panel(ws) -> dict[str, tuple]:
+    rows = _values(ws)
+    years = rows[6][1:]
+    return {row[0]: dict(zip(years, row[1:])) for row in rows[7:]}
+
+
+MARKET = "平潭综合实验区市场监督管理局"  # the 7 reports hand-read in tests/fixtures/expected
+
+
+def test_agency_year_sheets_hold_the_hand_read_values(bundled):
+    wb, _ = bundled
+    assert wb.sheetnames[1:9] == ["机关年度-新收申请", "机关年度-予以公开", "机关年度-不予公开", "机关年度-行政复议",
+                                  "机关年度-行政诉讼", "机关年度-收费金额", "机关年度-采购金额", "机关年度-信息处理费"]
+    years = list(range(2019, 2026))
+    expected = {
+        "机关年度-新收申请": [1, 5, 5, 3, 1, 4, 21],
+        "机关年度-予以公开": [0, 0, 3, 1, 1, 1, 1],
+        "机关年度-不予公开": [0, 0, 2, 1, 0, 0, 3],
+        "机关年度-行政复议": [0, 0, 0, 0, 0, 0, 10],
+        "机关年度-行政诉讼": [0] * 7,
+    }
+    for title, values in expected.items():
+        row = _panel(wb[title])[MARKET]
+        assert [row[y] for y in years] == values, title
+        assert all(type(row[y]) is int for y in years), title  # integers, not 3119.0
+    procurement = _panel(wb["机关年度-采购金额"])
+    assert list(procurement[MARKET].items()) == [(2019, 680.594743), (2020, 658.66501)]
+    assert _panel(wb["机关年度-收费金额"])[MARKET] == {y: 0.0 for y in years[2:]}
+
+
+def test_agency_year_sheets_leave_blanks_blank_and_count_reports_without_an_agency(bundled):
+    wb, n_no_agency = bundled
+    n = n_no_agency.get("gov2019", 0) + n_no_agency.get("gov2021", 0)
+    assert n_no_agency.get("gov2019") == 1  # partial/016: a truncated page that names no agency
+    received = wb["机关年度-新收申请"]
+    assert _values(received)[3][0] == f"未计入：{n} 份没有可识别机关名称的报告。/ Left out: {n} reports without a known agency."
+    assert _values(wb["机关年度-采购金额"])[3][0].endswith("Left out: 1 report without a known agency.")
+    assert None not in _panel(received) and "" not in _panel(received)
+    procurement = wb["机关年度-采购金额"]
+    state_assets = _panel(procurement)["平潭综合实验区国有资产管理局"]
+    assert state_assets == {2019: None, 2020: None}  # 2019: no report; 2020: printed nothing readable
+    row = next(r for r in procurement.iter_rows(min_row=8) if r[0].value == "平潭综合实验区国有资产管理局")
+    assert row[1].fill.fgColor.rgb.endswith("EDEDED") and row[2].fill.fill_type is None
+    fees = wb["机关年度-信息处理费"]
+    assert _values(fees)[6][1:] == (2023, 2024, 2025)
+    # 050 prints Table 4 (1 notice, 800 元 notified, 0 collected); 049 and 027 do not print it
+    assert _panel(fees)[MARKET] == {2023: None, 2024: None, 2025: 0.0}
+    assert _panel(fees)["平潭综合实验区苏平片区管理局"] == {2023: None, 2024: 0.0, 2025: 0.0}
+    assert not _values(fees)[2][0].endswith("No report prints this measure.")
+
+
+def test_a_measure_no_report_prints_says_so(db_path, tmp_path):
+    wb = openpyxl.load_workbook(export_xlsx(db_path, tmp_path / "x.xlsx"))
+    assert _values(wb["机关年度-采购金额"])[2][0].endswith("No report prints this measure.")  # both reports are 2021-format
+
+
+def test_part_year_reports_are_marked(bundled):
+    wb, _ = bundled
+    ws = wb["机关年度-采购金额"]
+    assert _values(ws)[4][0] == ("非全年报告（黄色，单元格有批注）：平潭综合实验区苏平片区管理局 2019（2019-09-01 至 "
+                                 "2019-12-31）。/ Part-year reports (yellow, with a comment): 1.")
+    row = next(r for r in ws.iter_rows(min_row=8) if r[0].value == "平潭综合实验区苏平片区管理局")
+    assert row[1].value == 152.2 and row[1].fill.fgColor.rgb.endswith("FFF2CC")
+    assert "统计期 2019-09-01 至 2019-12-31" in row[1].comment.text
+    assert row[2].comment is None
+
+
+def test_wide_table_sheets_hold_integers_for_counts(bundled):
+    wb, _ = bundled
+    ws = wb["依申请公开办理情况（宽表）"]
+    header = [c.value for c in ws[2]]
+    totals = [row[header.index("total")] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert totals and all(v is None or type(v) is int for v in totals)  # 3119, not 3119.0
+    assert ws.cell(row=3, column=header.index("total") + 1).number_format == "0"
+    fees = wb["信息处理费收取情况（宽表）"]
+    rows = sorted(tuple(c.value for c in r)[1:] for r in fees.iter_rows(min_row=3, max_col=4))
+    assert rows == [(0, 0, 0), (0, 0, 0), (1, 0.08, 0)]  # 苏平片区 2024, 2025; 市场监督管理局 2025
+    assert all(type(r[0]) is int for r in rows)

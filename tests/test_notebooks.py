@@ -13,8 +13,9 @@ from helpers.notebooks import numbered_notebooks, run_notebooks
 from support import RAW, ROOT
 
 NOTEBOOKS = numbered_notebooks(ROOT / "notebooks")
-EXPECTED_FIGURES = ["00-coverage", "01-normative-docs", "02-fees", "03-outcome-mix", "03-substantive-rate",
-                    "04-review-litigation"]
+EXPECTED_FIGURES = ["00-inventory", "01-normative-docs", "01-licensing", "02-procurement-fees", "03-requests-heatmap",
+                    "03-requests-trends", "03-outcome-mix", "03-reasons", "03-substantive-rate", "04-review-heatmap",
+                    "04-litigation-heatmap", "04-review-litigation"]
 
 
 def test_the_numbered_series_is_there():

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from helpers import read_report
+from helpers import read_report, schema
 from helpers.document import Paragraph, Table
 from helpers.errors import CORRUPT_FILE, EMPTY_FILE, ReportError
 from helpers.readers.xlsx import format_value, read_xlsx
@@ -141,3 +141,15 @@ def test_empty_xlsx_is_empty_file(tmp_path):
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
     assert _kind(path) == EMPTY_FILE
+
+
+def test_headings_after_the_fee_section_are_paragraphs_not_table_rows():
+    """苏平片区 2024 in LibreOffice Calc: 「五、信息处理费收取情况」 and the renumbered
+    「六、存在的主要问题和改进情况」 are headings, so the sections and Table 4 are found."""
+    path = FIXTURES / "renderings" / "pingtan-supingpianqu_2024.xlsx"
+    paragraphs = [b.text for b in read_xlsx(path).blocks if isinstance(b, Paragraph)]
+    assert {"五、信息处理费收取情况", "六、存在的主要问题和改进情况"} <= set(paragraphs)
+    report = read_report(path)
+    assert report.meta["sections_found"][-2:] == ["s5_fees", "s5_problems"]
+    assert report.sections["s5_problems"].startswith("（一）存在的主要问题")
+    assert [report.values[k] for k in schema.optional_keys(schema.GOV2021)] == [0, 0.0, 0.0]

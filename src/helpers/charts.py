@@ -29,8 +29,9 @@ if "MPLBACKEND" not in os.environ and sys.platform.startswith("linux") \
         and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
     matplotlib.use("Agg")
 
+import numpy as np
 import pandas as pd
-from matplotlib import font_manager
+from matplotlib import font_manager, patches
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -192,6 +193,8 @@ _COLUMN_ZH |= {
     "backlog": "结转率（结转下年度／本年新收）", "review_per_100": "每百件申请行政复议数",
     "litigation_per_100": "每百件申请行政诉讼数", "review_correction_rate": "行政复议纠错率",
     "litigation_correction_rate": "行政诉讼纠错率",
+    "count": "件数", "review_total": "行政复议（总计）", "litigation_total": "行政诉讼（总计）",
+    "fee_collected_amount_wan": "信息处理费实际收取金额（万元）", "amount_wan": "金额（万元）",
 }
 
 _TEXT = {
@@ -202,8 +205,19 @@ _TEXT = {
     "review_litigation": ("政府信息公开行政复议、行政诉讼结果", "Administrative review and litigation outcomes"),
     "trend": ("{y}变化趋势", "{y} over time"),
     "ranking": ("{value}排名", "{value}: ranking"),
-    "coverage": ("报告覆盖情况（机关 × 年度）", "Reports by agency and year"),
     "agency": ("机关", "Agency"),
+    "format_change": ("2021年起新格式", "2021 format from here"),
+    "inventory": ("报告清单：机关 × 年度（颜色＝读取状态，数字＝未通过的校验）", "Inventory: agency × year"),
+    "small_multiples_note": ("每个机关一幅，{scale}；虚线为2021年新格式；空心点为不足一年的报告；缺点为无报告或空白",
+                             "one panel per agency, {scale}; dashed line: 2021 format; hollow: part-year report; "
+                             "gaps: no report or blank"),
+    "shared": ("统一纵轴", "same scale"),
+    "own": ("各自纵轴", "own scale"),
+    "outcome_mix_panels": ("依申请公开办理结果构成（各机关逐年；右侧为件数，空行为当年无报告）",
+                           "Outcomes of disclosure requests by agency and year (count at right; empty row: no report)"),
+    "no_requests": ("无申请", "no requests"),
+    "no_cases": ("无案件", "no cases"),
+    "blank": ("空白", "blank"),
 }
 
 
@@ -358,31 +372,6 @@ def trend(frame: pd.DataFrame, x: str = "report_year", *, y: str, by: str | None
     return fig
 
 
-def coverage_heatmap(matrix: pd.DataFrame, lang: str = "zh", title: str | None = None) -> Figure:
-    """Agency × year grid of report counts (``views.coverage_matrix``); empty cells are years without a report.
-
-    >>> m = pd.DataFrame([[1, 0], [1, 1]], index=["甲局", "乙局"], columns=[2020, 2021])
-    >>> [t.get_text() for t in coverage_heatmap(m).axes[0].get_yticklabels()]
-    ['甲局', '乙局']
-    """
-    _check_lang(lang)
-    with matplotlib.rc_context(STYLE):
-        fig = _new_figure(height=max(3.0, 0.35 * len(matrix) + 1.8))
-        ax = fig.add_subplot()
-        values = matrix.to_numpy(dtype=float)
-        ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=max(1.0, float(values.max(initial=1))))
-        for (row, col), count in pd.DataFrame(values).stack().items():
-            if count:
-                ax.text(col, row, f"{count:.0f}", ha="center", va="center", fontsize=9, color="white")
-        ax.set_xticks(range(len(matrix.columns)), [str(c) for c in matrix.columns])
-        ax.set_yticks(range(len(matrix.index)), [str(i) for i in matrix.index])
-        ax.grid(False)
-        ax.set_xlabel(label("report_year", lang))
-        ax.set_ylabel(_text("agency", lang))
-        ax.set_title(title or _text("coverage", lang))
-    return fig
-
-
 def bar_ranking(frame: pd.DataFrame, value: str, label: str = "agency_name", top: int | None = None,
                 lang: str = "zh", title: str | None = None, color: str = OKABE_ITO[0]) -> Figure:
     """Horizontal bars ranked by ``value`` (largest on top), one per ``label``; rows with null ``value`` are left out.
@@ -404,7 +393,11 @@ def bar_ranking(frame: pd.DataFrame, value: str, label: str = "agency_name", top
         ax = fig.add_subplot()
         bars = ax.barh(range(len(ranked)), values, color=color, height=0.7)
         is_whole = bool((values == values.round()).all())
-        ax.bar_label(bars, labels=[f"{v:,.0f}" if is_whole else f"{v:,.1f}" for v in values], padding=3, fontsize=10)
+        is_rate = value.endswith("_rate")
+        texts = [f"{v:.0%}" if is_rate else f"{v:,.0f}" if is_whole else f"{v:,.1f}" for v in values]
+        ax.bar_label(bars, labels=texts, padding=3, fontsize=10)
+        if is_rate:
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_yticks(range(len(ranked)), [str(v) for v in ranked[label]])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
@@ -415,13 +408,16 @@ def bar_ranking(frame: pd.DataFrame, value: str, label: str = "agency_name", top
 
 
 def review_litigation_bars(frame: pd.DataFrame, by: str | None = None, lang: str = "zh",
-                           title: str | None = None) -> Figure:
+                           title: str | None = None, shares: bool = False) -> Figure:
     """Stacked bars of Table 3 results (维持, 纠正, 其他, 未审结) for each kind of proceeding.
 
     ``frame`` has the ``review_litigation`` table's columns (``review_upheld`` …,
     ``lit_after_review_pending``), one row per report. Without ``by`` the rows are summed:
     one bar per proceeding. With ``by`` (e.g. ``agency_name`` joined from ``reports``) there
     is one panel per proceeding and one bar per ``by`` value. Null cells are left out of the sums.
+    ``shares=True`` draws each bar as 100 % (the mix of results) with its number of cases right
+    of it, so an agency with a few cases is as legible as one with hundreds; a bar without
+    cases says so.
 
     >>> frame = pd.DataFrame({f"{g}_{r}": [1] for g, _ in schema.T3_GROUPS for r in _T3_RESULTS})
     >>> len(review_litigation_bars(frame).axes)
@@ -449,15 +445,255 @@ def review_litigation_bars(frame: pd.DataFrame, by: str | None = None, lang: str
         fig = _new_figure(**size)
         axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
         for ax, (panel_title, table) in zip(axes, panels):
+            totals = table.sum(axis=1)
+            if shares:
+                table = table.div(totals.where(totals > 0), axis=0).fillna(0.0)
             _stacked_barh(ax, table, _T3_RESULT_COLORS, result_names)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_xlabel(_text("cases", lang))
+            if shares:
+                for i, total in enumerate(totals):
+                    text = f"{total:,.0f}" if total > 0 else _text("no_cases", lang)
+                    ax.text(1.01 if total > 0 else 0.02, i, text, transform=ax.get_yaxis_transform(), va="center",
+                            fontsize=9, color="#404040")
+                ax.set_xlim(0.0, 1.0)
+                ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+                ax.set_xlabel(_text("share", lang))
+            else:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+                ax.set_xlabel(_text("cases", lang))
             if panel_title:
                 ax.set_title(panel_title, fontsize=12, loc="center")
         if by is not None:
             axes[0].set_ylabel(_axis_label(by, lang))
         fig.suptitle(title or _text("review_litigation", lang), x=0.01, ha="left")
         axes[-1].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+# --- Panel charts (agency × year) ------------------------------------------------------
+
+PART_YEAR_MARK = "*"
+
+
+def _format_break(ax, years: list, year: int, lang: str, vertical: bool = True) -> None:
+    """A dashed line before the first 2021-format year, labelled, where both formats are shown."""
+    if not years or years[0] >= year or years[-1] < year:
+        return
+    position = years.index(year) - 0.5 if year in years else None
+    if position is None:
+        return
+    ax.axvline(position, color="#595959", linestyle="--", linewidth=1.2)
+    ax.annotate(_text("format_change", lang), xy=(position, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(3, 2), textcoords="offset points", fontsize=9, color="#404040", va="bottom")
+
+
+def value_heatmap(table: pd.DataFrame, lang: str = "zh", title: str | None = None, decimals: int = 0,
+                  marks: Iterable[tuple] = (), note: str | None = None, format_change: int | None = 2021,
+                  cmap: str = "Blues") -> Figure:
+    """Agency × year grid of a measure (``panel.agency_year``), each cell annotated with its value.
+
+    A blank (no report, or not printed) is an empty white cell; 0 is printed as 0. Cells in
+    ``marks`` ((row label, year) pairs, e.g. part-year reports) get a ``*`` and ``note`` says
+    why. A dashed line marks where the 2021 format starts.
+
+    >>> t = pd.DataFrame([[0, None], [3, 5]], index=["甲局", "乙局"], columns=[2020, 2021], dtype="Int64")
+    >>> sorted(t.get_text() for t in value_heatmap(t).axes[0].texts if t.get_text().isdigit())
+    ['0', '3', '5']
+    """
+    _check_lang(lang)
+    values = table.astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+    years = [int(c) for c in table.columns]
+    marked = set(marks)
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(height=max(3.0, 0.36 * len(table) + 2.0), width=max(7.0, 1.0 * len(years) + 4.5))
+        ax = fig.add_subplot()
+        finite = values[~pd.isna(values)]
+        top = float(finite.max()) if finite.size else 1.0
+        # Shade on a log scale: one agency with thousands of requests must not wash out the rest.
+        norm = matplotlib.colors.Normalize(0.0, float(np.log1p(max(top, 1.0))))
+        shades = np.log1p(np.clip(values, 0, None))
+        ax.imshow(shades, aspect="auto", cmap=cmap, norm=norm)
+        is_marked = False
+        for (row, col), value in pd.DataFrame(values).stack().dropna().items():
+            mark = (table.index[row], years[col]) in marked
+            is_marked |= mark
+            text = f"{value:,.{decimals}f}" + (PART_YEAR_MARK if mark else "")
+            shade = matplotlib.colormaps[cmap](norm(np.log1p(max(value, 0.0))))
+            ax.text(col, row, text, ha="center", va="center", fontsize=9, color=_ink(matplotlib.colors.to_hex(shade)))
+        ax.set_xticks(range(len(years)), [str(y) for y in years])
+        ax.set_yticks(range(len(table.index)), [str(i) for i in table.index])
+        ax.set_xticks([x - 0.5 for x in range(1, len(years))], minor=True)
+        ax.set_yticks([y - 0.5 for y in range(1, len(table.index))], minor=True)
+        ax.grid(False)
+        ax.grid(which="minor", color="#eeeeee", linewidth=0.8)
+        ax.tick_params(which="minor", length=0)
+        ax.set_xlabel(label("report_year", lang))
+        if format_change is not None:
+            _format_break(ax, years, format_change, lang)
+        ax.set_title(title or "", pad=16)
+        if note and is_marked:
+            fig.text(0.01, 0.0, note, fontsize=9, color="#404040", ha="left", va="bottom")
+            fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    return fig
+
+
+STATUS_COLORS = {"ok": "#009E73", "ok_failed": "#E69F00", "partial": "#D55E00", "excluded": "#999999"}
+_STATUS_TEXT = {
+    "ok": ("完整读取，校验通过", "read completely, checks pass"),
+    "ok_failed": ("完整读取，报告自相矛盾（数字为未通过校验数）", "read completely; the report contradicts itself "
+                  "(number = failed checks)"),
+    "partial": ("部分读取", "partly read"),
+    "excluded": ("不参与比较（节选、残缺）", "not compared (excerpt, incomplete)"),
+}
+
+
+def inventory_matrix(inventory: pd.DataFrame, lang: str = "zh", title: str | None = None,
+                     format_change: int | None = 2021) -> Figure:
+    """Agency × year grid of what is present: colour = status, number = failed identity checks.
+
+    ``inventory`` is :func:`helpers.panel.inventory` (``row_label``, ``report_year``, ``status``,
+    ``n_failed_checks``, ``is_compared``). Empty cells are years without a report.
+
+    >>> inv = pd.DataFrame({"row_label": ["甲局", "甲局"], "report_year": [2020, 2021], "status": ["ok", "partial"],
+    ...                     "n_failed_checks": [2, 0], "is_compared": [True, True]})
+    >>> [t.get_text() for t in inventory_matrix(inv).axes[0].texts if t.get_text().isdigit()]
+    ['2']
+    """
+    _check_lang(lang)
+    frame = inventory.dropna(subset=["report_year"]).copy()
+    frame["kind"] = frame["status"].where(frame["status"] != "ok", "ok")
+    frame.loc[(frame["status"] == "ok") & (frame["n_failed_checks"] > 0), "kind"] = "ok_failed"
+    frame.loc[~frame["is_compared"].astype(bool), "kind"] = "excluded"
+    rows = list(dict.fromkeys(frame["row_label"]))
+    years = sorted(frame["report_year"].astype(int).unique())
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(height=max(3.0, 0.34 * len(rows) + 2.2), width=max(8.0, 0.9 * len(years) + 6.0))
+        ax = fig.add_subplot()
+        for _, r in frame.iterrows():
+            x, y = years.index(int(r["report_year"])), rows.index(r["row_label"])
+            color = STATUS_COLORS[r["kind"]]
+            ax.add_patch(patches.Rectangle((x - 0.45, y - 0.42), 0.9, 0.84, color=color))
+            if r["kind"] == "ok_failed":
+                ax.text(x, y, str(int(r["n_failed_checks"])), ha="center", va="center", fontsize=9, color=_ink(color))
+        ax.set_xlim(-0.5, len(years) - 0.5)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xticks(range(len(years)), [str(y) for y in years])
+        ax.set_yticks(range(len(rows)), rows)
+        ax.grid(False)
+        ax.set_xlabel(label("report_year", lang))
+        if format_change is not None:
+            _format_break(ax, years, format_change, lang)
+        handles = [patches.Patch(color=c, label=_STATUS_TEXT[k][LANGS.index(lang)])
+                   for k, c in STATUS_COLORS.items()]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.set_title(title or _text("inventory", lang), pad=16)
+    return fig
+
+
+def small_multiples(frame: pd.DataFrame, y: str, by: str = "agency_label", x: str = "report_year",
+                    sharey: bool = False, ncols: int = 4, lang: str = "zh", title: str | None = None,
+                    marks: str | None = "is_part_year", format_change: int | None = 2021) -> Figure:
+    """One small line chart per ``by`` value (agency), ``y`` over the years, in a grid.
+
+    ``sharey=True`` puts every panel on one scale (compare sizes); False gives each its own
+    (compare shapes). A blank is a gap, never 0; a year with a single point shows a dot.
+    Points where ``marks`` is true (part-year reports) are hollow. The dashed line is the
+    2021 format change.
+
+    >>> f = pd.DataFrame({"agency_label": ["甲", "甲", "乙"], "report_year": [2020, 2021, 2021],
+    ...                   "received": pd.array([1, 2, 3], dtype="Int64")})
+    >>> len(small_multiples(f, "received").axes)
+    2
+    """
+    _check_lang(lang)
+    _require(frame, (x, y, by), "small_multiples")
+    groups = list(frame.groupby(by, sort=True))
+    present = frame[x].dropna().astype(int)
+    years = list(range(int(present.min()), int(present.max()) + 1))  # every year, so gaps show
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = -(-len(groups) // ncols)
+    y_name = _axis_label(y, lang)
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(height=1.9 * nrows + 1.2, width=max(7.0, 3.1 * ncols))
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=sharey, squeeze=False).ravel()
+        for ax, (name, group) in zip(axes, groups):
+            # every year on the axis, so a year without a report is a gap in the line, not bridged
+            group = group.assign(**{x: group[x].astype(int)}).drop_duplicates(x).set_index(x).reindex(years)
+            group = group.rename_axis(x).reset_index()
+            xs = group[x].map(years.index)
+            ys = group[y].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+            ax.plot(xs, ys, marker="o", color=OKABE_ITO[0], markersize=4.5, clip_on=False)
+            hollow = (group[marks].astype("boolean").fillna(False).to_numpy(dtype=bool) if marks and marks in group
+                      else np.zeros(len(group), dtype=bool))
+            if hollow.any():  # an empty unclipped line would upset the layout
+                ax.plot(xs[hollow], ys[hollow], "o", markersize=7, markerfacecolor="white",
+                        markeredgecolor=OKABE_ITO[3], linestyle="none", zorder=3, clip_on=False)
+            if format_change in years and years[0] < format_change:
+                ax.axvline(years.index(format_change) - 0.5, color="#8c8c8c", linestyle="--", linewidth=1.0)
+            ax.set_title(_axis_label(str(name), lang), fontsize=11, loc="left")
+            ax.set_xticks(range(len(years)), [f"'{str(v)[2:]}" for v in years])
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+            if not sharey:
+                ax.set_ylim(0, max(1.0, float(np.nanmax(ys, initial=0.0)) * 1.1))
+            ax.tick_params(labelsize=9)
+        for ax in axes[len(groups):]:
+            ax.set_visible(False)
+        caption = _text("small_multiples_note", lang, scale=_text("shared" if sharey else "own", lang))
+        fig.suptitle(title or y_name, x=0.01, ha="left")
+        fig.supxlabel(caption, fontsize=9, color="#404040", x=0.01, ha="left")
+    return fig
+
+
+def outcome_mix_panels(counts: pd.DataFrame, by: str = "agency_label", ncols: int = 3, lang: str = "zh",
+                       title: str | None = None) -> Figure:
+    """Outcome shares per year, one panel per agency (100 % stacked bars, one per report year).
+
+    ``counts`` is :func:`helpers.panel.outcome_counts` (``by``, ``report_year``, ``handled``,
+    ``outcome``, ``count``). A year whose report handled no request says 「无申请」 instead of
+    an empty bar; a year with blank outcome counts says 「空白」.
+
+    >>> c = pd.DataFrame({"agency_label": "甲", "report_year": [2021, 2021, 2022], "handled": [4, 4, 0],
+    ...                   "outcome": ["granted", "denied", "granted"], "count": [3, 1, 0]})
+    >>> [t.get_text() for t in outcome_mix_panels(c).axes[0].texts]
+    ['4', '无申请']
+    """
+    _check_lang(lang)
+    _require(counts, (by, "report_year", "handled", "outcome", "count"), "outcome_mix_panels")
+    groups = list(counts.groupby(by, sort=True))
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = -(-len(groups) // ncols)
+    names = {k: label(k, lang) for k in OUTCOMES}
+    years = sorted(counts["report_year"].dropna().astype(int).unique())
+    with matplotlib.rc_context(STYLE):
+        fig = _new_figure(height=0.32 * len(years) * nrows + 1.0 * nrows + 1.0, width=13.0)
+        axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
+        for ax, (name, group) in zip(axes, groups):
+            table = group.pivot_table(index="report_year", columns="outcome", values="count", aggfunc="first",
+                                      dropna=False).astype("Float64")
+            table = table.reindex(index=years, columns=[c for c in OUTCOMES if c in table.columns])
+            totals = table.sum(axis=1, min_count=1)
+            shares = table.div(totals.where(totals > 0), axis=0).fillna(0.0).astype(float)
+            _stacked_barh(ax, shares.rename(index=str), OUTCOME_COLORS, names)
+            for i, year in enumerate(years):  # the volume behind each bar, right of it
+                if pd.notna(totals[year]) and totals[year] > 0:
+                    ax.text(1.01, i, f"{totals[year]:,.0f}", transform=ax.get_yaxis_transform(), va="center",
+                            fontsize=8, color="#404040")
+            handled = group.drop_duplicates("report_year").set_index("report_year")["handled"]
+            for i, year in enumerate(years):
+                if year not in handled.index:
+                    continue
+                if pd.notna(handled[year]) and handled[year] == 0 and not (totals[year] > 0):
+                    ax.text(0.02, i, _text("no_requests", lang), va="center", fontsize=9, color="#404040")
+                elif pd.isna(totals[year]) or totals[year] == 0:
+                    ax.text(0.02, i, _text("blank", lang), va="center", fontsize=9, color="#404040")
+            ax.set_xlim(0.0, 1.0)
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_title(str(name), fontsize=11, loc="left")
+            ax.tick_params(labelsize=9)
+        for ax in axes[len(groups):]:
+            ax.set_visible(False)
+        handles = [patches.Patch(color=OUTCOME_COLORS[k], label=names[k]) for k in OUTCOMES]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=10)
+        fig.suptitle(title or _text("outcome_mix_panels", lang), x=0.01, ha="left")
     return fig
 
 

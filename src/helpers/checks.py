@@ -78,7 +78,8 @@ def run_checks(values: dict[str, int | float | None], template: str, t2_rows: li
 
 def _domain(values: dict[str, int | float | None]) -> list[Check]:
     out = []
-    for table in ("t1", "t2", "t3"):
+    printed_t4 = any(key.startswith("t4.") for key in values)  # Table 4 is checked only where printed
+    for table in ("t1", "t2", "t3", *(("t4",) if printed_t4 else ())):
         bad = []
         for key, value in values.items():
             if not key.startswith(table + ".") or value is None:

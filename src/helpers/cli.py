@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from .report import ERROR, parse_file, report_summary
@@ -97,7 +98,9 @@ def _query(args: argparse.Namespace) -> int:
         return 2
     con = duckdb.connect(str(db), read_only=True)
     try:
-        frame = con.execute(args.sql).df()
+        result = con.execute(args.sql)
+        sql_types = [str(d[1]).upper() for d in con.description or ()]
+        frame = _integers_as_integers(result.df(), sql_types)
     except duckdb.Error as exc:
         print(f"ogi query: {exc}", file=sys.stderr)
         return 1
@@ -111,8 +114,50 @@ def _query(args: argparse.Namespace) -> int:
         import pandas as pd
 
         with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 200):
-            print(frame.to_string(index=False))
+            print(_for_display(frame).to_string(index=False) if len(frame) else
+                  "  ".join(map(str, frame.columns)) + "\n(0 rows)")
     return 0
+
+
+_SQL_INTEGER = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                "UBIGINT", "UHUGEINT")
+
+
+def _integers_as_integers(frame, sql_types: list[str]):
+    """Integer SQL columns stay integers: DuckDB hands ``sum(BIGINT)`` (a HUGEINT) and integer
+    columns with nulls to pandas as float64; they become ``Int64`` (nulls kept)."""
+    import pandas as pd
+
+    for i, sql_type in enumerate(sql_types[:frame.shape[1]]):
+        column = frame.iloc[:, i]
+        if sql_type in _SQL_INTEGER and pd.api.types.is_float_dtype(column):
+            frame.isetitem(i, column.astype("Int64"))
+    return frame
+
+
+def _for_display(frame):
+    """The result as text for the terminal: nulls blank (not 0, not ``NaN``/``<NA>``), whole
+    numbers without ``.0`` (a float column whose every value is whole, e.g. ``sum(value)`` over
+    count cells), other numbers and amounts (``_wan`` columns, 万元) as they are.
+
+    >>> import pandas as pd
+    >>> _for_display(pd.DataFrame({"n": [3119.0, None], "x": [0.5, 2.0], "fee_wan": [1.0, 2.0]})).to_dict("list")
+    {'n': ['3119', ''], 'x': ['0.5', '2.0'], 'fee_wan': ['1.0', '2.0']}
+    """
+    import pandas as pd
+
+    def is_null(value) -> bool:
+        return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+    columns = []
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        values = [v for v in column if not is_null(v)]
+        is_amount = pd.api.types.is_float_dtype(column) and str(frame.columns[i]).endswith("_wan")
+        whole = (pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column) and not is_amount
+                 and all(float(v).is_integer() for v in values))
+        columns.append(["" if is_null(v) else str(int(v)) if whole else str(v) for v in column])
+    return pd.DataFrame(dict(enumerate(columns)), index=frame.index).set_axis(frame.columns, axis=1)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -123,8 +168,21 @@ def _export(args: argparse.Namespace) -> int:
         print(f"ogi export: {db} does not exist; run `ogi ingest` first", file=sys.stderr)
         return 2
     path = export_xlsx(db, Path(args.xlsx))
-    print(f"wrote {path}")
+    print(f"wrote {path} ({_sheet_summary(path)})")
     return 0
+
+
+def _sheet_summary(path: Path) -> str:
+    """「24 sheets: cover, 8 agency × year, 14 tables, data dictionary」 for the line ``ogi export`` prints."""
+    from openpyxl import load_workbook
+
+    from .export import COVER_SHEET, DICTIONARY_SHEET, MEASURES
+
+    names = load_workbook(path, read_only=True).sheetnames
+    panels = {m.sheet_title for m in MEASURES}
+    n_panels = sum(1 for n in names if n.split(" (")[0] in panels)
+    n_tables = len(names) - n_panels - (COVER_SHEET in names) - (DICTIONARY_SHEET in names)
+    return f"{len(names)} sheets: cover, {n_panels} agency × year, {n_tables} tables, data dictionary"
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -133,14 +191,33 @@ def _notebooks(args: argparse.Namespace) -> int:
     if not (Path(args.processed) / "reports.parquet").exists():
         print(f"ogi notebooks: no tables in {args.processed}; run `ogi ingest` first", file=sys.stderr)
         return 2
+    started = time.time()
     try:
         written = run_notebooks(args.notebooks, args.out, args.processed)
     except NotebookError as exc:
         print(f"ogi notebooks: {exc}", file=sys.stderr)
         return 1
-    for path in written:
-        print(f"wrote {path}")
+    print(_notebooks_line(written, Path(args.out), started))
     return 0
+
+
+def _notebooks_line(written: list[Path], out: Path, started: float) -> str:
+    """One line for what ``ogi notebooks`` wrote: notebooks (HTML and executed), figures."""
+    n_runs = sum(1 for p in written if p.suffix == ".ipynb")
+    n_html = sum(1 for p in written if p.suffix == ".html")
+    figures = out / "figures"
+    names = {p.stem for p in figures.glob("*") if p.suffix in (".png", ".svg") and p.stat().st_mtime >= started - 1}
+    return (f"wrote {_count(n_runs, 'executed notebook')} → {out}/*.ipynb, {_count(n_html, 'HTML page')} → "
+            f"{out}/*.html, {_count(len(names), 'figure')} (PNG + SVG) → {figures}/ ({time.time() - started:.0f} s)")
+
+
+def _count(n: int, noun: str) -> str:
+    """「1 figure」, 「2 figures」.
+
+    >>> _count(1, "figure"), _count(2, "figure")
+    ('1 figure', '2 figures')
+    """
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engines, schema
+from . import engines, outputs, schema
 from .agency import describe_agency
 from .cache import Cache, fingerprint
 from .fileio import atomic_write_bytes
@@ -37,7 +37,7 @@ from .crossyear import cross_year_checks
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
 from .report import PARSER_VERSION
-from .store import Columns, cells_batch, discover_reports, rows_batch, write_tables
+from .store import DB_NAME, Columns, cells_batch, discover_reports, rows_batch, write_tables
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
 MANIFEST_NAME = "manifest.json"
@@ -58,11 +58,16 @@ class IngestSummary:
     tables: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
+        """One line: what was read, and the tables written (rows each) as Parquet and into DuckDB."""
+        order = {t.name: i for i, t in enumerate(outputs.TABLES)}
+        written = ", ".join(f"{name} {n:,}" for name, n in sorted(self.tables.items(),
+                                                                     key=lambda item: order.get(item[0], len(order))))
         if self.up_to_date:
-            return f"{self.n_files} files: outputs up to date ({self.seconds:.2f} s)"
+            return (f"{self.n_files} files: outputs up to date ({self.seconds:.2f} s) in {self.out_dir}: "
+                    f"{written} rows")
         return (f"{self.n_files} files: {self.n_reports} reports, {self.n_duplicates} duplicates, {self.n_errors} errors; "
                 f"parsed {self.n_parsed}, from cache {self.n_cached}; {self.n_warnings} warnings; "
-                f"{self.seconds:.2f} s → {self.out_dir}")
+                f"{self.seconds:.2f} s → wrote {self.out_dir}/*.parquet and {DB_NAME}: {written} rows")
 
 
 @dataclass
@@ -264,6 +269,11 @@ def _same_agency_and_year(kept: dict, agencies: dict, rows: dict) -> None:
                                              f"{len(diffs)} values: {'; '.join(diffs[:3])}")
 
 
+def _optional_bool(value) -> bool | None:
+    """A flag the parser may not have set: None stays None (unknown), never False."""
+    return None if value is None else bool(value)
+
+
 def _report_rows(sha: str, f: _File, summary: dict, info, payload: dict, overrides: list[Override], rows: dict) -> None:
     """One kept report's rows in every table (overrides applied, identities re-checked if needed)."""
     meta = summary["meta"]
@@ -291,7 +301,9 @@ def _report_rows(sha: str, f: _File, summary: dict, info, payload: dict, overrid
         "agency_name": meta.get("agency_name"), "agency_key": info.agency_key, "province": info.province,
         "city": info.city, "county": info.county, "agency_level": info.agency_level,
         "agency_type": info.agency_type, "report_year": meta.get("report_year"), "template": meta.get("template"),
-        "published_date": meta.get("published_date"), "status": summary["status"],
+        "published_date": meta.get("published_date"), "period_start": meta.get("period_start"),
+        "period_end": meta.get("period_end"), "is_part_year": _optional_bool(meta.get("is_part_year")),
+        "status": summary["status"],
         "n_values": sum(v is not None for v in values.values()), "n_keys": len(values),
         "n_failed_checks": sum(1 for c in check_rows if c[2] == "fail"), "n_warnings": len(payload["warnings"]),
         "n_overrides": len(applied), "n_ocr_pages": len(meta.get("ocr_pages") or ()), "in_manifest": f.in_manifest,

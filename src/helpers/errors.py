@@ -7,6 +7,7 @@ EMPTY_FILE = "empty_file"
 BINARY_FILE = "binary_file"
 UNDECODABLE = "undecodable_text"
 NOT_A_REPORT = "not_a_report"
+ATTACHMENT_ONLY = "attachment_only"  # a page with the report's title and a link to it as a .doc/.pdf/… file
 UNSUPPORTED_FORMAT = "unsupported_format"
 UNREADABLE = "unreadable_file"
 CORRUPT_FILE = "corrupt_file"  # a PDF/DOCX/XLSX whose structure cannot be opened

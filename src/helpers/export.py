@@ -5,6 +5,11 @@ Reads ``data/processed/ogi.duckdb`` read-only and writes, in this order:
 * 封面 (cover): title, what the sheets hold, the database file name, row counts per table and
   a note for every table cut at ``max_rows`` (never silently); no timestamps, so exporting the
   same database twice gives the same cells;
+* one agency × year sheet per headline measure (:data:`MEASURES`: requests received, granted,
+  denied, review and litigation cases, fee income, procurement, information-processing fees):
+  a row per agency (grouped by ``agency_key``, shown by its latest printed name), a column per
+  report year, integers for counts, blanks where nothing is known (never 0), part-year reports
+  marked, and notes saying what the measure is, its unit, and which reports were left out;
 * one sheet per table of :data:`helpers.outputs.TABLES` that is in the database, in that order,
   titled with the table's Chinese label: row 1 the Chinese column labels, row 2 the English
   column names, data from row 3; nulls stay empty cells (never 0); rows whose ``status`` is
@@ -33,10 +38,11 @@ import duckdb
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import outputs
+from . import outputs, schema
 from .fileio import atomic_path
 
 COVER_TITLE = "OGI Workbook 数据导出"
@@ -125,14 +131,28 @@ def export_xlsx(db_path: str | Path, out_path: str | Path, tables: Sequence[str]
                 sheets.append(_plan_sheet(con, table, sheet_title(table, used_titles), max_rows))
                 used_titles.add(sheets[-1].title.casefold())
         field_rows = _field_rows(con, max_rows) if "fields" in present else None
+        names = {t.name for t in selected}
+        panels = []
+        for measure in MEASURES:
+            if not {"reports", measure.table} <= names:
+                continue
+            if not {"reports", measure.table} <= present:
+                panels.append(_Panel(measure, "", [], [], missing_table=True))  # listed on the cover
+                continue
+            title = _unique_title(measure.sheet_title, used_titles)
+            used_titles.add(title.casefold())
+            panels.append(_plan_panel(con, measure, title))
 
         workbook = Workbook(write_only=True)
         workbook.properties.creator = "OGI Workbook"
         cover = workbook.create_sheet(COVER_SHEET)  # filled last: it reports what the sheets held
+        for panel in panels:
+            if not panel.missing_table:
+                _write_panel(workbook, panel)
         for sheet in sheets:
             _write_table_sheet(workbook, con, sheet)
         _write_dictionary(workbook, selected, field_rows)
-        _write_cover(cover, db_path.name, selected, present, sheets, max_rows)
+        _write_cover(cover, db_path.name, selected, present, sheets, max_rows, panels)
         return _save_atomically(workbook, out_path)
     finally:
         con.close()
@@ -157,6 +177,15 @@ def sheet_title(table: outputs.OutputTable, used: set[str] = frozenset()) -> str
     while f"{base} ({suffix})".casefold() in used:
         suffix += 1
     return f"{base} ({suffix})"
+
+
+def _unique_title(title: str, used: set[str]) -> str:
+    """``title`` (a valid sheet title), numbered when a sheet of that name exists already."""
+    candidate, suffix = title, 2
+    while candidate.casefold() in {u.casefold() for u in used}:
+        candidate = f"{title[:27]} ({suffix})"
+        suffix += 1
+    return candidate
 
 
 def _is_valid_title(title: str) -> bool:
@@ -394,15 +423,17 @@ def _cover_note(sheet: _Sheet, db_name: str, max_rows: int) -> str:
 
 
 def _write_cover(ws, db_name: str, selected: Sequence[outputs.OutputTable], present: set[str],
-                 sheets: Sequence[_Sheet], max_rows: int) -> None:
+                 sheets: Sequence[_Sheet], max_rows: int, panels: Sequence[_Panel] = ()) -> None:
     for letter, width in zip("ABCDEF", (28, 20, 28, 12, 14, 80)):
         ws.column_dimensions[letter].width = width
     title = WriteOnlyCell(ws, value=COVER_TITLE)
     title.font = TITLE_FONT
     ws.append([title])
-    note_zh = (f"由数据库 {db_name} 导出。每张表一个工作表：第 1 行为中文列名，第 2 行为英文列名，数据从第 3 行起；"
-               f"空白单元格表示缺失值（不是 0）；未通过的校验标为红色；列说明见“{DICTIONARY_SHEET}”。")
-    note_en = (f"Exported from the database {db_name}. One sheet per table: row 1 Chinese column labels, "
+    note_zh = (f"由数据库 {db_name} 导出。先是每个主要指标一张“机关 × 年度”表（说明见各表表头），然后每张数据表一个"
+               f"工作表：第 1 行为中文列名，第 2 行为英文列名，数据从第 3 行起；空白单元格表示缺失值（不是 0）；"
+               f"未通过的校验标为红色；列说明见“{DICTIONARY_SHEET}”。")
+    note_en = (f"Exported from the database {db_name}. First an agency × year sheet per headline measure (each "
+               "explains itself in its first rows), then one sheet per table: row 1 Chinese column labels, "
                "row 2 English column names, data from row 3; empty cells are nulls (not 0); failed checks are "
                "filled red; the columns are described on the data dictionary sheet.")
     ws.append([note_zh])
@@ -412,6 +443,16 @@ def _write_cover(ws, db_name: str, selected: Sequence[outputs.OutputTable], pres
                             [False, False, False, True, True, False]))
     ws.append(_header_cells(ws, [en for en, _ in COVER_COLUMNS], EN_HEADER_FONT, EN_HEADER_FILL,
                             [False, False, False, True, True, False]))
+    for panel in panels:
+        if panel.missing_table:
+            ws.append([None, panel.measure.name, panel.measure.label_zh, None, None, panel.cover_note])
+            continue
+        counts = []
+        for n in (len(panel.rows), len(panel.rows)):
+            cell = WriteOnlyCell(ws, value=n)
+            cell.number_format, cell.alignment = "#,##0", RIGHT
+            counts.append(cell)
+        ws.append([panel.title, panel.measure.name, panel.measure.label_zh, *counts, panel.cover_note])
     by_name = {s.table.name: s for s in sheets}
     for table in selected:
         sheet = by_name.get(table.name)
@@ -429,6 +470,269 @@ def _write_cover(ws, db_name: str, selected: Sequence[outputs.OutputTable], pres
             note_cell.font = Font(bold=True, color="9C0006")
         ws.append([sheet.title, table.name, table.label_zh, *counts, note_cell])
     ws.append([DICTIONARY_SHEET, None, None, None, None, "每张表每一列的说明，及规范键 / every column, and the canonical keys"])
+
+
+# --- agency × year sheets -----------------------------------------------------------
+
+_TOTAL = schema.COLS7[-1]  # Table 2's 总计 column
+COUNT_FORMAT = "#,##0"
+AMOUNT_FORMAT = "#,##0.0###"
+NO_REPORT_FILL = PatternFill("solid", fgColor="EDEDED")
+PART_YEAR_FILL = PatternFill("solid", fgColor="FFF2CC")
+PANEL_HEADER_ROW = 7  # rows 1-5: title and notes, row 6 empty
+PROCESSING_FEES_FIRST_YEAR = 2023  # Table 4 (信息处理费) is printed by 2021-format reports from 2023 on
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A headline measure shown as an agency × year sheet.
+
+    ``sql`` selects ``report_id, value`` (one row per report that has the measure's row);
+    ``templates`` (and ``first_year``) are the formats whose reports carry the measure: a
+    report of those formats without a value shows a blank, never 0.
+    """
+
+    name: str
+    sheet_title: str
+    label_zh: str
+    label_en: str
+    definition_zh: str
+    definition_en: str
+    unit_zh: str
+    unit_en: str
+    is_count: bool
+    table: str
+    sql: str
+    templates: tuple[str, ...]
+    first_year: int | None = None
+
+
+def _t2_total(row: str) -> str:
+    """Label of Table 2 row ``row``, 总计 column; raises on import when the schema lacks it."""
+    return schema.field(schema.t2_key(row, _TOTAL)).label_zh
+
+
+def _t2_row_measure(name: str, row: str, title: str, label_zh: str, label_en: str) -> Measure:
+    return Measure(name, title, label_zh, label_en, f"表二 {_t2_total(row)}", f"Table 2, row {row}, total column",
+                   "件", "requests", True, "applications",
+                   f"SELECT report_id, CAST({_TOTAL} AS BIGINT) AS value FROM applications WHERE \"row\" = '{row}'",
+                   schema.field(schema.t2_key(row, _TOTAL)).templates)
+
+
+def _denied_measure() -> Measure:
+    rows = schema.DENIED_KEYS
+    group = schema.field(schema.t2_key(rows[0], _TOTAL))
+    group_label = next(r.label for r in schema.T2_ROWS_2019 if r.key == next(
+        x.group for x in schema.T2_ROWS_2019 if x.key == group.row))
+    in_list = ", ".join(f"'{r}'" for r in rows)
+    return Measure(
+        "denied", "机关年度-不予公开", "不予公开", "Denied",
+        f"表二 {group_label}：{len(rows)} 项理由之和（总计列）；任一项空白则为空白",
+        f"Table 2, the {len(rows)} denial reasons summed (total column); blank when any of them is blank",
+        "件", "requests", True, "applications",
+        f"SELECT report_id, CASE WHEN count({_TOTAL}) = {len(rows)} THEN CAST(sum({_TOTAL}) AS BIGINT) END AS value "
+        f"FROM applications WHERE \"row\" IN ({in_list}) GROUP BY report_id", group.templates)
+
+
+def _t3_total(group: str) -> str:
+    """The Table 3 总计 column of ``group``; raises on import when the schema lacks it."""
+    column = f"{group}_total"
+    schema.field(schema.t3_key(column))
+    return column
+
+
+def _review_measure() -> Measure:
+    column = _t3_total(schema.T3_GROUPS[0][0])
+    return Measure("review_total", "机关年度-行政复议", "行政复议案件", "Administrative reviews",
+                   f"表三 {schema.field(schema.t3_key(column)).label_zh}", f"Table 3, {column}",
+                   "件", "cases", True, "review_litigation",
+                   f"SELECT report_id, {column} AS value FROM review_litigation", schema.TEMPLATES)
+
+
+def _litigation_measure() -> Measure:
+    direct, after = (_t3_total(g) for g, _ in schema.T3_GROUPS[1:])
+    labels = "＋".join(schema.field(schema.t3_key(c)).label_zh for c in (direct, after))
+    return Measure("litigation_total", "机关年度-行政诉讼", "行政诉讼案件", "Lawsuits",
+                   f"表三 {labels}；任一项空白则为空白", f"Table 3, {direct} + {after}; blank when either is blank",
+                   "件", "cases", True, "review_litigation",
+                   f"SELECT report_id, {direct} + {after} AS value FROM review_litigation", schema.TEMPLATES)
+
+
+def _t1_amount_measure(name: str, title: str, label_zh: str, label_en: str, key: str) -> Measure:
+    f = schema.field(key)
+    years = "2019–2020" if f.templates == (schema.GOV2019,) else "2021 起" if f.templates == (schema.GOV2021,) else ""
+    return Measure(name, title, label_zh, label_en, f"表一 {f.label_zh}（{years}）",
+                   f"Table 1, {f.subtable} {f.row} {f.column} ({years.replace('起', 'on')})", "万元", "10,000 yuan",
+                   False, "active_disclosure",
+                   f"SELECT report_id, {f.column} AS value FROM active_disclosure "
+                   f"WHERE subtable = '{f.subtable}' AND \"row\" = '{f.row}'", f.templates)
+
+
+def _processing_fees_measure() -> Measure:
+    fees = outputs.table("processing_fees")
+    column = next(c for c in fees.columns if c.name == "fee_collected_amount_wan")
+    return Measure("fee_collected_amount_wan", "机关年度-信息处理费", "信息处理费实际收取", "Processing fees collected",
+                   f"{fees.label_zh.removesuffix('（宽表）')} / {column.label_zh}（{PROCESSING_FEES_FIRST_YEAR} 年起）",
+                   f"information-processing fees actually collected (Table 4, {PROCESSING_FEES_FIRST_YEAR} on)",
+                   "万元", "10,000 yuan", False, fees.name,
+                   f"SELECT report_id, {column.name} AS value FROM {fees.name}", (schema.GOV2021,),
+                   PROCESSING_FEES_FIRST_YEAR)
+
+
+MEASURES: tuple[Measure, ...] = (
+    _t2_row_measure("received", "new_received", "机关年度-新收申请", "本年新收申请", "Requests received"),
+    _t2_row_measure("granted", "granted", "机关年度-予以公开", "予以公开", "Granted"),
+    _denied_measure(),
+    _review_measure(),
+    _litigation_measure(),
+    _t1_amount_measure("fee_amount_wan", "机关年度-收费金额", "行政事业性收费金额", "Administrative fee income",
+                       schema.t1_key("art20_8", "admin_fees", "fee_amount_wan")),
+    _t1_amount_measure("procurement_amount_wan", "机关年度-采购金额", "政府集中采购金额", "Central procurement",
+                       schema.t1_key("art20_9", "central_procurement", "procurement_amount_wan")),
+    _processing_fees_measure(),
+)
+
+
+@dataclass
+class _PanelCell:
+    value: object = None
+    has_report: bool = False
+    is_part_year: bool = False
+    period: str | None = None
+
+
+@dataclass
+class _Panel:
+    measure: Measure
+    title: str
+    years: list[int]
+    rows: list[tuple[str, list[_PanelCell]]]  # (agency display name, one cell per year)
+    n_no_agency: int = 0
+    n_no_year: int = 0
+    part_year: list[str] = field(default_factory=list)  # "agency year (period)"
+    missing_table: bool = False
+
+    @property
+    def cover_note(self) -> str:
+        if self.missing_table:
+            return (f"数据库中没有 {self.measure.table} 表，未生成此表 / table {self.measure.table} not in the "
+                    "database: no sheet")
+        return (f"{self.measure.definition_zh}；单位：{self.measure.unit_zh}；未计入 {self.n_no_agency} 份没有机关名称的报告"
+                f" / unit {self.measure.unit_en}; {_reports(self.n_no_agency)} without a known agency left out")
+
+
+def _reports(n: int) -> str:
+    """「N report(s)」 for the English notes.
+
+    >>> _reports(1), _reports(2)
+    ('1 report', '2 reports')
+    """
+    return f"{n} report" + ("" if n == 1 else "s")
+
+
+def _report_column(present_columns: set[str], name: str) -> str:
+    return f"r.{name}" if name in present_columns else f"NULL AS {name}"
+
+
+def _plan_panel(con: duckdb.DuckDBPyConnection, measure: Measure, title: str) -> _Panel:
+    """The agency × year grid of ``measure``: reports of the formats (and years) that carry it, and any
+    other report that has a value for it."""
+    columns = {name for (name,) in con.execute("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = 'main' AND table_name = 'reports'").fetchall()}
+    templates = ", ".join(f"'{t}'" for t in measure.templates)
+    records = con.execute(
+        f"SELECT r.agency_key, r.agency_name, r.report_year, v.value, "
+        f"{_report_column(columns, 'is_part_year')}, {_report_column(columns, 'period_start')}, "
+        f"{_report_column(columns, 'period_end')} "
+        f"FROM reports r LEFT JOIN ({measure.sql}) v USING (report_id) "
+        f"WHERE (r.template IN ({templates}) AND r.report_year >= {measure.first_year or 0}) OR v.value IS NOT NULL "
+        f"ORDER BY r.agency_key, r.report_year, r.file").fetchall()
+    panel = _Panel(measure, title, [], [])
+    names: dict[str, tuple[int, str]] = {}
+    cells: dict[tuple[str, int], _PanelCell] = {}
+    for key, name, year, value, is_part_year, start, end in records:
+        if key is None:
+            panel.n_no_agency += 1
+            continue
+        if year is None:
+            panel.n_no_year += 1
+            continue
+        if name and (key not in names or year >= names[key][0]):
+            names[key] = (year, name)
+        period = f"{start or '?'} 至 {end or '?'}" if (start or end) else None
+        cells.setdefault((key, year), _PanelCell(value, True, bool(is_part_year), period))
+    panel.years = sorted({year for _, year in cells})
+    labels = {key: names[key][1] if key in names else key for key, _ in cells}
+    clashes = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    labels = {key: f"{label}（{key}）" if label in clashes else label for key, label in labels.items()}
+    for key in sorted(labels, key=lambda k: (labels[k], k)):
+        panel.rows.append((labels[key], [cells.get((key, year), _PanelCell()) for year in panel.years]))
+        for year in panel.years:
+            cell = cells.get((key, year))
+            if cell is not None and cell.is_part_year:
+                panel.part_year.append(f"{labels[key]} {year}" + (f"（{cell.period}）" if cell.period else ""))
+    return panel
+
+
+def _panel_notes(panel: _Panel) -> list[str]:
+    m = panel.measure
+    left_out = [f"{panel.n_no_agency} 份没有可识别机关名称的报告"]
+    left_out_en = [f"{_reports(panel.n_no_agency)} without a known agency"]
+    if panel.n_no_year:
+        left_out.append(f"{panel.n_no_year} 份没有报告年度的报告")
+        left_out_en.append(f"{_reports(panel.n_no_year)} without a report year")
+    part = "；".join(panel.part_year) if panel.part_year else "无"
+    blanks = ("空白 = 报告未填写或未读出（不是 0）；灰色 = 该机关该年度没有此格式的报告。"
+              "/ Blank: not printed or not read (not 0); grey: no report of this format for that agency and year.")
+    if not any(cell.value is not None for _, cells in panel.rows for cell in cells):
+        blanks += " 没有一份报告填写此项。/ No report prints this measure."
+    return [
+        f"指标：{m.definition_zh}。单位：{m.unit_zh}。/ Measure: {m.definition_en}. Unit: {m.unit_en}.",
+        blanks,
+        f"未计入：{'、'.join(left_out)}。/ Left out: {', '.join(left_out_en)}.",
+        f"非全年报告（黄色，单元格有批注）：{part}。/ Part-year reports (yellow, with a comment): "
+        f"{len(panel.part_year)}.",
+    ]
+
+
+def _write_panel(workbook: Workbook, panel: _Panel) -> None:
+    ws = workbook.create_sheet(panel.title)
+    m = panel.measure
+    names = [name for name, _ in panel.rows]
+    ws.column_dimensions["A"].width = float(min(MAX_WIDTH, max([_display_width("机关 / agency"), 10,
+                                                              *map(_display_width, names)]) + 2))
+    for i in range(len(panel.years)):
+        ws.column_dimensions[get_column_letter(i + 2)].width = 12.0
+    ws.freeze_panes = f"B{PANEL_HEADER_ROW + 1}"
+    title = WriteOnlyCell(ws, value=f"{m.label_zh}（{m.unit_zh}）：按机关、年度 / {m.label_en} ({m.unit_en}), "
+                                    "by agency and report year")
+    title.font = TITLE_FONT
+    ws.append([title])
+    for note in _panel_notes(panel):
+        ws.append([note])
+    ws.append([])
+    header = _header_cells(ws, ["机关 / agency", *map(str, panel.years)], ZH_HEADER_FONT, ZH_HEADER_FILL,
+                           [False, *([True] * len(panel.years))])
+    for cell, year in zip(header[1:], panel.years):
+        cell.value, cell.data_type, cell.number_format = year, "n", "0"  # years stay numbers
+    ws.append(header)
+    number_format = COUNT_FORMAT if m.is_count else AMOUNT_FORMAT
+    for name, cells in panel.rows:
+        row = [name]
+        for year, cell in zip(panel.years, cells):
+            value = cell.value
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None
+            out = WriteOnlyCell(ws, value=value)
+            out.number_format, out.alignment = number_format, RIGHT
+            if not cell.has_report:
+                out.fill = NO_REPORT_FILL
+            elif cell.is_part_year:
+                out.fill = PART_YEAR_FILL
+                out.comment = Comment(f"非全年报告 / part-year report: {name} {year}"
+                                      + (f"，统计期 {cell.period}" if cell.period else ""), "OGI Workbook")
+            row.append(out)
+        ws.append(row)
 
 
 def _save_atomically(workbook: Workbook, out_path: Path) -> Path:

@@ -8,6 +8,8 @@ take their columns from here.
 ['report_id', 'file', 'input_format']
 >>> table("applications").label_zh
 '依申请公开办理情况（宽表）'
+>>> [c.dtype for c in table("processing_fees").columns]
+['string', 'int64', 'float64', 'float64']
 """
 
 from __future__ import annotations
@@ -46,8 +48,20 @@ def _c(name: str, dtype: str, label_zh: str, description: str) -> OutputColumn:
 REPORT_ID = _c("report_id", STRING, "报告编号", "sha256 of the report file's bytes")
 FILE = _c("file", STRING, "文件", "path of the file under the raw folder")
 
-_APPLICANT_COLUMNS = tuple(_c(col.key, FLOAT, col.label, f"applications from {col.key.replace('_', ' ')}")
-                           for col in schema.T2_COLUMNS)
+
+
+def _number_dtype(schema_dtype: str) -> str:
+    """Counts (signed ones too) are stored as nullable integers, 万元 amounts as decimals.
+
+    >>> _number_dtype(schema.SIGNED), _number_dtype(schema.AMOUNT_WAN)
+    ('int64', 'float64')
+    """
+    return FLOAT if schema_dtype == schema.AMOUNT_WAN else INT
+
+
+_T1_DTYPES = {c.key: _number_dtype(c.dtype) for subs in schema.T1_BY_TEMPLATE.values() for s in subs for c in s.columns}
+_APPLICANT_COLUMNS = tuple(_c(col.key, _number_dtype(col.dtype), col.label,
+                              f"applications from {col.key.replace('_', ' ')}") for col in schema.T2_COLUMNS)
 
 TABLES: tuple[OutputTable, ...] = (
     OutputTable("reports", "报告", "one row per distinct report", (
@@ -63,6 +77,10 @@ TABLES: tuple[OutputTable, ...] = (
         _c("report_year", INT, "报告年度", "the year the report covers"),
         _c("template", STRING, "报告格式", "gov2019, gov2021 or legacy"),
         _c("published_date", STRING, "发布日期", "date printed on the report (ISO), if any"),
+        _c("period_start", STRING, "统计期起", "first day of the period the statistics cover (ISO), when printed"),
+        _c("period_end", STRING, "统计期止", "last day of the period the statistics cover (ISO), when printed"),
+        _c("is_part_year", BOOL, "非全年", "the statistics cover part of the year only (e.g. 2019-09-01 to "
+           "2019-12-31); null when the period is not known"),
         _c("status", STRING, "解析状态", "ok or partial"),
         _c("n_values", INT, "有值单元格数", "canonical cells holding a number"),
         _c("n_keys", INT, "单元格总数", "canonical cells of the report's format"),
@@ -76,7 +94,7 @@ TABLES: tuple[OutputTable, ...] = (
     OutputTable("cells", "单元格（长表）", "every canonical cell of every report", (
         REPORT_ID,
         _c("key", STRING, "键", "canonical key, e.g. t2.granted.total"),
-        _c("table", STRING, "表", "t1, t2 or t3"),
+        _c("table", STRING, "表", "t1, t2, t3 or t4"),
         _c("subtable", STRING, "子表", "Table 1 sub-table (art20_1 ...)"),
         _c("row", STRING, "行", "row key"),
         _c("column", STRING, "列", "column key"),
@@ -96,7 +114,7 @@ TABLES: tuple[OutputTable, ...] = (
     )),
     OutputTable("sections", "正文", "the narrative text of each section of each report", (
         REPORT_ID,
-        _c("section", STRING, "部分", "s1_overview, s2_active, s3_applications, s4_review_litigation, s5_problems, s6_other"),
+        _c("section", STRING, "部分", "s1_overview, s2_active, s3_applications, s4_review_litigation, s5_fees (the 2023+ 信息处理费 section, when printed), s5_problems, s6_other"),
         _c("text", STRING, "正文", "the section's paragraphs (tables left out)"),
     )),
     OutputTable("checks", "校验", "every identity check of every report", (
@@ -152,7 +170,7 @@ TABLES: tuple[OutputTable, ...] = (
         REPORT_ID,
         _c("subtable", STRING, "子表", "art20_1, art20_5, art20_6, art20_8, art20_9"),
         _c("row", STRING, "行", "regulations, normative_docs, licensing, ..."),
-        *(_c(col, FLOAT, label, f"Table 1 column {col}") for col, label in (
+        *(_c(col, _T1_DTYPES[col], label, f"Table 1 column {col}") for col, label in (
             ("made_new", "本年新制作数量"), ("published_new", "本年新公开数量"), ("published_total", "对外公开总数量"),
             ("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"),
             ("items_prev_year", "上一年项目数量"), ("items_change", "本年增/减"), ("decisions", "处理决定数量"),
@@ -167,11 +185,19 @@ TABLES: tuple[OutputTable, ...] = (
     )),
     OutputTable("review_litigation", "行政复议、行政诉讼（宽表）", "Table 3: one row per report", (
         REPORT_ID,
-        *(_c(col.key, FLOAT, col.label, f"Table 3 {col.key}") for col in schema.T3_COLUMNS),
+        *(_c(col.key, _number_dtype(col.dtype), col.label, f"Table 3 {col.key}") for col in schema.T3_COLUMNS),
     )),
+    OutputTable("processing_fees", "信息处理费收取情况（宽表）",
+                "2021-format reports from 2023 on: information-processing fees, one row per report that prints "
+                "the table", (
+                    REPORT_ID,
+                    _c("fee_notices", INT, "通知收取件数", "requests whose applicant was notified of a fee"),
+                    _c("fee_notified_amount_wan", FLOAT, "通知收取金额（万元）", "fees notified, 万元"),
+                    _c("fee_collected_amount_wan", FLOAT, "实际收取金额（万元）", "fees actually collected, 万元"),
+                )),
     OutputTable("fields", "数据字典", "every canonical key", (
         _c("key", STRING, "键", "canonical key"),
-        _c("table", STRING, "表", "t1, t2, t3"),
+        _c("table", STRING, "表", "t1, t2, t3, t4"),
         _c("subtable", STRING, "子表", "Table 1 sub-table"),
         _c("row", STRING, "行", "row key"),
         _c("column", STRING, "列", "column key"),

@@ -17,13 +17,13 @@ import pandas as pd
 from . import schema
 from .checks import Check, run_checks
 from .document import MIN_CONFIDENCE, Document
-from .errors import NOT_A_REPORT, PARSER_ERROR, UNREADABLE, ReportError
-from .meta import Meta, extract_meta, find_sections, section_texts
+from .errors import ATTACHMENT_ONLY, NOT_A_REPORT, PARSER_ERROR, UNREADABLE, ReportError
+from .meta import Meta, attachment_links, extract_meta, find_sections, section_texts
 from .normalize import norm
 from .readers import input_format, read_document
-from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, table_regions
+from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, parse_t4, table_regions
 
-PARSER_VERSION = "0.3.2"
+PARSER_VERSION = "0.4.0"
 CONTRACT = 1
 OK, PARTIAL, ERROR = "ok", "partial", "error"
 
@@ -141,19 +141,26 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         year_template if year_template in schema.TEMPLATES else None)
     t1 = parse_t1(regions["t1"], t1_fallback)
     t3 = parse_t3(regions["t3"])
+    t4 = parse_t4(regions["t4"])
     found = [t for t in (t1, t2, t3) if t.found]
     text = norm(doc.plain_text()[:20000])
     if not found and (len(headings) < 3 or "政府信息公开" not in text):
+        links = attachment_links(doc)
+        if links:
+            shown = "; ".join(f"「{link}」" for link in links)
+            raise ReportError(path, ATTACHMENT_ONLY,
+                              f"the page holds no report, only a link to it as an attachment: {shown}; "
+                              "the report is in that file, which is not part of this input")
         raise ReportError(path, NOT_A_REPORT,
                           "not a government information disclosure annual report: no report tables and "
                           f"{len(headings)} of the six section headings found")
     warnings: list[str] = list(doc.warnings)
-    short_rows = sum(t.short_rows for t in (t1, t2, t3))
+    short_rows = sum(t.short_rows for t in (t1, t2, t3, t4))
     if doc.edge_pages and short_rows:
         # a table that reaches the page's edge and rows a number short: a column was cut off
         warnings.append(f"page {', '.join(map(str, doc.edge_pages))}: a table runs to the edge of the page and "
                         f"{short_rows} rows lack a number: its outer column is cut off (not printed)")
-    doubts = len(warnings) + sum(len(t.doubts) for t in (t1, t2, t3))
+    doubts = len(warnings) + sum(len(t.doubts) for t in (t1, t2, t3, t4))
     template, basis = _decide_template(t1, t2, year_template)
     if template == schema.LEGACY or (not found and year_template == schema.LEGACY):
         template = schema.LEGACY
@@ -169,7 +176,9 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         for table in (t1, t2, t3):
             by_key.update(table.cells)
         extra = [k for k in by_key if k not in wanted and k.startswith("t2.") and by_key[k].raw is not None]
-        for key in (*wanted, *extra):
+        optional = schema.optional_keys(template) if t4.found else ()
+        by_key.update(t4.cells)
+        for key in (*wanted, *extra, *optional):
             rec = by_key.get(key) or CellValue(key, None, None)
             values[key] = rec.value
             records.append(rec)
@@ -180,9 +189,16 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         distrusted = _distrust_low_confidence(values, records)
         warnings.extend(distrusted)
         doubts += len(distrusted)
+    read_tables = [t1, t2, t3]
+    if t4.found and template in schema.TEMPLATES and not schema.optional_keys(template):
+        warnings.append(f"t4: a 信息处理费收取情况 table is printed, which the {template} format does not have; "
+                        "it is not read")
+        doubts -= len(t4.doubts)
+    else:
+        read_tables.append(t4)
     table_templates = {"t1": t1.template if t1.found else None,
                        "t2": (max(t2.votes, key=t2.votes.get) if t2.votes else None) if t2.found else None}
-    for table in (t1, t2, t3):
+    for table in read_tables:
         warnings.extend(table.warnings)
     complete = _completeness(template, values, t1, t2, t3, warnings, bool(doc.ocr_pages))
     checks = run_checks(values, template, _printed_t2_rows(records)) if template in schema.TEMPLATES else []
@@ -202,10 +218,14 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         "report_year_source": meta.report_year_source,
         "published_date_raw": meta.published_date_raw,
         "title": meta.title,
+        "period_start": meta.period.start if meta.period else None,
+        "period_end": meta.period.end if meta.period else None,
+        "is_part_year": meta.period.is_part_year if meta.period else None,
+        "period_raw": meta.period.raw if meta.period else None,
         "encoding": doc.encoding,
         "page_count": doc.page_count,
-        "tables_found": {t.name: t.found for t in (t1, t2, t3)},
-        "table_lines": {t.name: t.first_line for t in (t1, t2, t3)},
+        "tables_found": {t.name: t.found for t in (t1, t2, t3, t4)},
+        "table_lines": {t.name: t.first_line for t in (t1, t2, t3, t4)},
         "sections_found": [h.key for h in headings],
         "ocr_pages": list(doc.ocr_pages),
     }
@@ -299,6 +319,13 @@ def _completeness(template, values, t1, t2, t3, warnings, ocr: bool = False) -> 
             warnings.append(f"t1: rows not found on the OCR'd pages (not printed, or a label misread): "
                             f"{', '.join(absent)}")
             complete = False
+        elif absent:
+            # the report leaves the row out (e.g. no 规章 row under 第二十条第（一）项): nothing was
+            # missed, so the report stays complete, but its values are null, not 0
+            left_out = [a for a in absent if a not in t1.printed_rows]
+            if left_out:
+                warnings.append(f"t1: the report does not print these rows (their values are null, not 0): "
+                                f"{', '.join(left_out)}")
     if t2.found:
         printed = {schema.field(k).row for k, v in t2.cells.items() if v.raw is not None}
         labelled = set(printed) | {k.split(".")[1] for k in t2.cells}

@@ -4,13 +4,15 @@ Both official formats are declared here (国办公开办函〔2019〕60号 → `
 国办公开办函〔2021〕30号 → ``gov2021``), following ``report-format.md`` §3–§7.
 No other module spells a key or a label: they ask this module.
 
-Cell keys follow the scheme ``t1.<subtable>.<row>.<col>``, ``t2.<row>.<col>`` and
-``t3.<col>``.
+Cell keys follow the scheme ``t1.<subtable>.<row>.<col>``, ``t2.<row>.<col>``,
+``t3.<col>`` and ``t4.<col>``. Table 4 (信息处理费收取情况, ``report-format.md`` §12) is
+printed by some 2021-format reports only: its keys are *optional* (:func:`optional_keys`), in a
+report's values only when it prints the table, and never counted as missing.
 
 >>> field("t2.granted.total").label_zh
 '（一）予以公开 / 总计'
->>> len(template_keys("gov2019")), len(template_keys("gov2021"))
-(198, 200)
+>>> len(template_keys("gov2019")), len(template_keys("gov2021")), optional_keys("gov2021")
+(198, 200, ('t4.fee_notices', 't4.fee_notified_amount_wan', 't4.fee_collected_amount_wan'))
 """
 
 from __future__ import annotations
@@ -254,6 +256,19 @@ T3_COLUMNS = tuple(
 T3_MARKERS = ("行政复议", "行政诉讼", "复议后起诉", "未经复议直接起诉", "行政法复议")
 T3_RESULT_LABELS = tuple(label for _, label in _T3_RESULTS)
 
+# --- Table 4: 信息处理费收取情况 (report-format.md §12; optional, from report year 2023) ----
+
+# One row under three columns; amounts are printed in 元 (the label says so) and kept in 万元.
+T4_ROW = Row("processing_fees", "信息处理费收取情况")
+T4_COLUMNS = (
+    Column("fee_notices", "通知收取件数"),
+    Column("fee_notified_amount_wan", "通知收取金额（元）", ("通知收取金额",), dtype=AMOUNT_WAN, unit="万元"),
+    Column("fee_collected_amount_wan", "实际收取金额（元）", ("实际收取金额",), dtype=AMOUNT_WAN, unit="万元"),
+)
+T4_TEMPLATES = (GOV2021,)  # the fee rules (国办函〔2020〕109号) date from 2021
+# Fragments of its header and row label that survive wrapping (「通知收取」 / 「件数」).
+T4_MARKERS = ("通知收取", "实际收取", T4_ROW.label)
+
 # --- Sections of the report ---------------------------------------------------------
 
 
@@ -263,6 +278,7 @@ class Section:
     numeral: str
     title: str
     keywords: tuple[str, ...]  # any one identifies the heading after its numeral
+    shifted: str | None = None  # its numeral when 「五、信息处理费收取情况」 comes before it
 
 
 SECTIONS = (
@@ -270,9 +286,28 @@ SECTIONS = (
     Section("s2_active", "二", "二、主动公开政府信息情况", ("主动公开",)),
     Section("s3_applications", "三", "三、收到和处理政府信息公开申请情况", ("收到和处理", "依申请", "公开申请")),
     Section("s4_review_litigation", "四", "四、政府信息公开行政复议、行政诉讼情况", ("行政复议", "行政诉讼", "复议", "诉讼")),
-    Section("s5_problems", "五", "五、存在的主要问题及改进情况", ("存在的主要问题", "存在问题", "主要问题", "改进")),
-    Section("s6_other", "六", "六、其他需要报告的事项", ("其他需要报告", "其他事项", "其他")),
+    Section("s5_problems", "五", "五、存在的主要问题及改进情况", ("存在的主要问题", "存在问题", "主要问题", "改进"), "六"),
+    Section("s6_other", "六", "六、其他需要报告的事项", ("其他需要报告", "其他事项", "其他"), "七"),
 )
+# Reports with Table 4 print it as section 五 and renumber the last two (§12).
+FEE_SECTION = Section("s5_fees", "五", "五、信息处理费收取情况", ("信息处理费",))
+PRINTED_SECTIONS = (*SECTIONS[:4], FEE_SECTION, *SECTIONS[4:])
+
+
+def section_of_heading(numeral: str, text: str) -> Section | None:
+    """The section a heading 「<numeral>、<text>」 opens (``text`` normalised), if any: a keyword
+    of the section under its own numeral, or under its shifted one.
+
+    >>> section_of_heading("六", "存在的主要问题和改进情况").key, section_of_heading("七", "其他需要报告的事项").key
+    ('s5_problems', 's6_other')
+    >>> section_of_heading("五", "信息处理费收取情况").key, section_of_heading("六", "其他需要报告的事项").key
+    ('s5_fees', 's6_other')
+    """
+    for attribute in ("numeral", "shifted"):
+        for section in PRINTED_SECTIONS:
+            if getattr(section, attribute) == numeral and any(k in text for k in section.keywords):
+                return section
+    return None
 
 # --- Identities (report-format.md §6.1) ---------------------------------------------
 
@@ -299,6 +334,10 @@ def t2_key(row: str, column: str) -> str:
 
 def t3_key(column: str) -> str:
     return f"t3.{column}"
+
+
+def t4_key(column: str) -> str:
+    return f"t4.{column}"
 
 
 def t2_outcome_keys(template: str) -> tuple[str, ...]:
@@ -342,14 +381,31 @@ def fields(template: str) -> tuple[Field, ...]:
 
 
 def template_keys(template: str) -> tuple[str, ...]:
+    """The keys every report of ``template`` has (null where blank or not printed)."""
     return tuple(f.key for f in fields(template))
+
+
+@lru_cache(maxsize=None)
+def optional_fields(template: str) -> tuple[Field, ...]:
+    """Cells of a table a report of ``template`` may print or leave out (Table 4)."""
+    if template not in T4_TEMPLATES:
+        return ()
+    return tuple(
+        Field(t4_key(col.key), "t4", None, T4_ROW.key, col.key, f"{T4_ROW.label} / {col.label}", col.dtype, col.unit,
+              (template,))
+        for col in T4_COLUMNS
+    )
+
+
+def optional_keys(template: str) -> tuple[str, ...]:
+    return tuple(f.key for f in optional_fields(template))
 
 
 @lru_cache(maxsize=None)
 def _field_index() -> dict[str, Field]:
     index: dict[str, Field] = {}
     for template in TEMPLATES:
-        for f in fields(template):
+        for f in (*fields(template), *optional_fields(template)):
             if f.key in index:
                 known = index[f.key]
                 index[f.key] = Field(**{**known.__dict__, "templates": known.templates + (template,)})

@@ -1,12 +1,15 @@
 """Write the corpus tables: Parquet files and one DuckDB database, each written atomically.
 
 Columns and types come from :mod:`helpers.outputs`. The wide tables (``active_disclosure``,
-``applications``, ``review_litigation``) are derived from ``cells`` inside DuckDB and exported
-to Parquet too, so both stores always hold the same rows.
+``applications``, ``review_litigation``, ``processing_fees``) are derived from ``cells`` inside
+DuckDB and exported to Parquet too, so both stores always hold the same rows. Their counts are
+integers with nulls (DuckDB ``BIGINT``; Parquet int64, read by pandas as ``Int64``); amounts
+(``_wan``) stay decimals.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,9 +24,12 @@ DB_NAME = "ogi.duckdb"
 DUCKDB_MEMORY = "512MB"  # DuckDB spills to disk beyond this while building the database
 BASE_TABLES = ("reports", "cells", "sections", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
                "overrides_applied", "fields")
-WIDE_TABLES = ("active_disclosure", "applications", "review_litigation")
+WIDE_TABLES = ("active_disclosure", "applications", "review_litigation", "processing_fees")
 _ARROW = {outputs.STRING: pa.string(), outputs.INT: pa.int64(), outputs.FLOAT: pa.float64(),
           outputs.BOOL: pa.bool_(), outputs.DATE: pa.string()}
+_PANDAS_TYPE = {outputs.STRING: "unicode", outputs.INT: "int64", outputs.FLOAT: "float64", outputs.BOOL: "bool",
+                outputs.DATE: "unicode"}
+_SQL_TYPE = {outputs.INT: "BIGINT", outputs.FLOAT: "DOUBLE"}
 
 
 def discover_reports(raw_dir: Path) -> list[Path]:
@@ -33,7 +39,21 @@ def discover_reports(raw_dir: Path) -> list[Path]:
 
 
 def arrow_schema(name: str) -> pa.Schema:
-    return pa.schema([(c.name, _ARROW[c.dtype]) for c in outputs.table(name).columns])
+    """The Arrow schema of output table ``name``; a wide table's counts carry pandas metadata
+    so that ``pd.read_parquet`` gives ``Int64`` (nulls kept) rather than float64.
+
+    >>> arrow_schema("processing_fees").types
+    [DataType(string), DataType(int64), DataType(double), DataType(double)]
+    """
+    columns = outputs.table(name).columns
+    target = pa.schema([(c.name, _ARROW[c.dtype]) for c in columns])
+    if name not in WIDE_TABLES:
+        return target
+    pandas_meta = {"index_columns": [], "column_indexes": [], "columns": [
+        {"name": c.name, "field_name": c.name, "pandas_type": _PANDAS_TYPE[c.dtype],
+         "numpy_type": "Int64" if c.dtype == outputs.INT else _PANDAS_TYPE[c.dtype], "metadata": None}
+        for c in columns]}
+    return target.with_metadata({b"pandas": json.dumps(pandas_meta).encode()})
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
@@ -120,10 +140,16 @@ def cells_batch(report_id: str, cells: list[list], changed: dict[str, dict]) -> 
 
 def _wide_sql(name: str) -> str:
     """SELECT that pivots ``cells`` into one of the wide tables, rows in printed order."""
-    columns = [c.name for c in outputs.table(name).columns if c.name not in ("report_id", "subtable", "row")]
-    pivots = ", ".join(f"max(value) FILTER (WHERE \"column\" = '{c}') AS \"{c}\"" for c in columns)
+    columns = [c for c in outputs.table(name).columns if c.name not in ("report_id", "subtable", "row")]
+    # cells.value is a double for every key; counts are whole numbers (values.py and overrides.py
+    # reject fractions), so the cast to BIGINT loses nothing.
+    pivots = ", ".join(f"CAST(max(value) FILTER (WHERE \"column\" = '{c.name}') AS {_SQL_TYPE[c.dtype]}) "
+                       f"AS \"{c.name}\"" for c in columns)
     if name == "review_litigation":
         return f"SELECT report_id, {pivots} FROM cells WHERE \"table\" = 't3' GROUP BY report_id ORDER BY report_id"
+    if name == "processing_fees":  # only reports that print the table (a printed blank counts)
+        return (f"SELECT report_id, {pivots} FROM cells WHERE \"table\" = 't4' AND \"row\" = 'processing_fees' "
+                f"GROUP BY report_id HAVING count(raw_text) + count(value) > 0 ORDER BY report_id")
     if name == "applications":
         order = [r.key for r in schema.T2_ROWS_2019 if not r.is_group] + list(schema.T2_OTHER_2021)
         order_list = "[" + ", ".join(f"'{r}'" for r in order) + "]"
@@ -136,6 +162,21 @@ def _wide_sql(name: str) -> str:
     return (f"SELECT report_id, subtable, \"row\", {pivots} FROM cells WHERE \"table\" = 't1' "
             f"GROUP BY report_id, subtable, \"row\" "
             f"ORDER BY report_id, list_position({sub_list}, subtable), list_position({row_list}, \"row\")")
+
+
+class FractionalCountError(ValueError):
+    """A count cell holds a fraction: the wide tables store counts as integers and will not round."""
+
+
+def _require_whole_counts(con) -> None:
+    """Counts reach the wide tables as integers; a fraction is a bug upstream, never rounded away."""
+    bad = con.execute(
+        "SELECT r.file, c.key, c.value FROM cells c JOIN fields f USING (key) JOIN reports r USING (report_id) "
+        f"WHERE f.dtype <> '{schema.AMOUNT_WAN}' AND c.value <> trunc(c.value) ORDER BY r.file, c.key LIMIT 5"
+    ).fetchall()
+    if bad:
+        raise FractionalCountError("counts must be whole numbers: " + "; ".join(f"{file}: {key} = {value}"
+                                                                            for file, key, value in bad))
 
 
 def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
@@ -158,6 +199,7 @@ def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
         try:
             for name in BASE_TABLES:
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(out_dir / f"{name}.parquet")])
+            _require_whole_counts(con)
             for name in WIDE_TABLES:
                 con.execute(f"CREATE TABLE {name} AS {_wide_sql(name)}")
                 wide = con.sql(f"SELECT * FROM {name}").to_arrow_table()

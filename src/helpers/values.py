@@ -130,6 +130,7 @@ def parse_amount_wan(raw: str, *, header_unit: str | None = None) -> Parsed:
     if unit is None:
         if number == 0:
             return Parsed(0.0, raw, False)
-        return Parsed(None, raw, False, f"amount {raw.strip()!r} has no unit (元 or 万元?); left null", None)
+        return Parsed(None, raw, False, f"amount {raw.strip()!r} has no unit in the cell, its column header or its "
+                                        "row label: the report does not say whether it is 元 or 万元; left null", None)
     wan = number * UNIT_FACTORS_WAN[unit]
     return Parsed(float(wan), raw, False, None, unit)

@@ -1,4 +1,4 @@
-"""Tidy views the notebooks show: coverage, Table 1 extracts, applicant mix, agency profiles.
+"""Tidy views the notebooks show: Table 1 extracts, applicant mix, agency profiles.
 
 Each function takes the tables of :func:`helpers.analysis.load_tables` and returns a small
 DataFrame; none changes a value. Blanks stay NA unless a docstring says otherwise.
@@ -28,7 +28,7 @@ def agency_label(frame: pd.DataFrame) -> pd.Series:
 
 
 def _labelled(frame: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    info = reports[["report_id", "file", "agency_name", "report_year", "template"]]
+    info = reports[["report_id", "file", "agency_name", "agency_key", "report_year", "template"]]
     out = frame.drop(columns=[c for c in ("agency_name", "agency_key", "report_year", "template") if c in frame],
                      errors="ignore").merge(info, on="report_id", how="left")
     out[REPORT_LABEL] = agency_label(out)
@@ -36,23 +36,10 @@ def _labelled(frame: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def coverage_matrix(reports: pd.DataFrame) -> pd.DataFrame:
-    """Agency × report year: the number of reports kept (0 where none).
-
-    >>> r = pd.DataFrame({"agency_name": ["甲", "甲", None], "file": ["a", "b", "c.txt"], "report_year": [2020, 2021, 2021]})
-    >>> coverage_matrix(r).loc["甲"].tolist()
-    [1, 1]
-    """
-    frame = reports.assign(**{REPORT_LABEL: agency_label(reports)}).dropna(subset=["report_year"])
-    matrix = pd.crosstab(frame[REPORT_LABEL], frame["report_year"].astype(int))
-    matrix.index.name, matrix.columns.name = "agency", "report_year"
-    return matrix
-
-
 def _t1(active: pd.DataFrame, reports: pd.DataFrame, subtables: tuple[str, ...], columns: list[str]) -> pd.DataFrame:
     rows = active[active["subtable"].isin(subtables)]
     out = _labelled(rows, reports)
-    keep = ["report_id", REPORT_LABEL, YEAR_LABEL, "report_year", "template", "subtable", "row"] + columns
+    keep = ["report_id", "agency_key", REPORT_LABEL, YEAR_LABEL, "report_year", "template", "subtable", "row"] + columns
     return out[keep].sort_values([REPORT_LABEL, "report_year", "subtable", "row"]).reset_index(drop=True)
 
 
@@ -90,12 +77,6 @@ def applicants(applications: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
     rows = applications[applications["row"] == schema.T2_ROWS_2019[0].key]
     out = _labelled(rows, reports)
     return out[[REPORT_LABEL, "report_year", *schema.COLS7]].sort_values([REPORT_LABEL, "report_year"]).reset_index(drop=True)
-
-
-def outcome_shares(applications: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """Outcome rows of Table 2 (total column) per report, labelled, for :func:`charts.outcome_mix`."""
-    out = _labelled(applications, reports)
-    return out[[YEAR_LABEL, "row", "total"]]
 
 
 def most_reported_agency(reports: pd.DataFrame) -> str:

@@ -158,12 +158,10 @@ def _is_paragraph(text: str, index: int, rows: list, multi: list[int]) -> bool:
 
 
 def _is_section_heading(n: str) -> bool:
-    """「二、主动公开政府信息情况」 and the like, but not Table 2's 「一、本年新收…」 row labels."""
-    for section in schema.SECTIONS:
-        prefix = section.numeral + "、"
-        if n.startswith(prefix) and any(k in n[len(prefix):] for k in section.keywords):
-            return True
-    return False
+    """「二、主动公开政府信息情况」 and the like (「六、存在的主要问题…」 after 「五、信息处理费收取情况」
+    too), but not Table 2's 「一、本年新收…」 row labels."""
+    numeral, comma, rest = n[:1], n[1:2], n[2:]
+    return comma == "、" and schema.section_of_heading(numeral, rest) is not None
 
 
 __all__ = ["format_value", "read_xlsx"]

@@ -1,4 +1,4 @@
-"""Find the report's three tables in a document and map every cell to its canonical key."""
+"""Find the report's tables in a document and map every cell to its canonical key."""
 
 from __future__ import annotations
 
@@ -7,5 +7,6 @@ from .model import CellValue, RegionRow, TableResult
 from .t1 import parse_t1
 from .t2 import parse_t2
 from .t3 import parse_t3
+from .t4 import parse_t4
 
-__all__ = ["CellValue", "RegionRow", "TableResult", "parse_t1", "parse_t2", "parse_t3", "table_regions"]
+__all__ = ["CellValue", "RegionRow", "TableResult", "parse_t1", "parse_t2", "parse_t3", "parse_t4", "table_regions"]

@@ -1,8 +1,9 @@
-"""Find the three statistical tables in a document.
+"""Find the statistical tables in a document.
 
 The document is walked in reading order; section headings (二、三、四、五) and table markers
 (the 第二十条 captions, Table 2's corner note and applicant header, Table 3's 行政复议/行政诉讼
-header) say which table the following rows belong to. Short paragraph lines inside a table's
+header, Table 4's 通知收取/实际收取 header and 信息处理费收取情况 row) say which table the
+following rows belong to. Short paragraph lines inside a table's
 region are kept as rows too: some extractions print every cell on a line of its own.
 """
 
@@ -20,9 +21,11 @@ MAX_PARAGRAPH_CELL = 80
 MAX_HEADING_TEXT = 30
 MAX_CAPTION_TEXT = 16  # 「第二十条第（一）项」 and a little more
 MIN_HEADING_TEXT = 4  # 「三、 予公」 is two merged cells' characters side by side, not a heading
-_SECTION_TO_TABLE = {"s2_active": "t1", "s3_applications": "t2", "s4_review_litigation": "t3"}
+_SECTION_TO_TABLE = {"s2_active": "t1", "s3_applications": "t2", "s4_review_litigation": "t3",
+                     schema.FEE_SECTION.key: "t4"}
 _T2_MARKERS = (*schema.T2_CORNER_MARKERS, schema.T2_HEADER_LABELS[0],
                split_numbering(schema.T2_ROWS_2019[0].label)[2])
+_T4_MARKERS = tuple(norm(m) for m in schema.T4_MARKERS)
 
 
 def _marker(cells: list[Cell]) -> str | None:
@@ -36,6 +39,8 @@ def _marker(cells: list[Cell]) -> str | None:
             return "t2"
         if n in schema.T3_MARKERS or (n.startswith(schema.T3_MARKERS[0]) and len(n) <= 8):
             return "t3"
+        if len(n) <= MAX_HEADING_TEXT and n.startswith(_T4_MARKERS) and not any(p in n for p in "。,;"):
+            return "t4"  # a header or row label cell, not a sentence about the fees
     # a caption spread over columns by its spacing (「第二十条第」「（一）」「项」 in layout text)
     joined = norm("".join(c.text for c in cells))
     if len(cells) > 1 and len(joined) <= MAX_CAPTION_TEXT and caption_subtable(joined):
@@ -45,7 +50,7 @@ def _marker(cells: list[Cell]) -> str | None:
 
 def table_regions(doc: Document, headings: dict[int, str]) -> dict[str, list[RegionRow]]:
     """Rows per table. ``headings`` maps block index → section key for the section headings."""
-    regions: dict[str, list[RegionRow]] = {"t1": [], "t2": [], "t3": []}
+    regions: dict[str, list[RegionRow]] = {"t1": [], "t2": [], "t3": [], "t4": []}
     state: str | None = None
     for index, block in enumerate(doc.blocks):
         if index in headings:

@@ -54,6 +54,7 @@ class TableResult:
     votes: dict[str, int] = field(default_factory=dict)
     first_line: int | None = None
     first_page: int | None = None
+    printed_rows: set[str] = field(default_factory=set)  # Table 1: 「<subtable>.<row>」 whose label is printed
 
     def vote(self, template: str, weight: int = 1) -> None:
         self.votes[template] = self.votes.get(template, 0) + weight

@@ -153,6 +153,7 @@ class _T1Reader:
                 result.warn(f"t1.{key_prefix}: row printed twice; the first one is kept")
                 continue
             seen.add(key_prefix)
+            result.printed_rows.add(key_prefix)
             aligned = align(data.slots, len(columns))
             result.short_rows += aligned.short
             if aligned.warning:
