@@ -256,3 +256,15 @@ def test_cell_text_doctest_examples():
     from lxml import html as lxml_html
     cell = lxml_html.fragment_fromstring("<td>商业<br/>企业</td>")
     assert cell_text(cell) == "商业\n企业"
+
+
+def test_headings_with_the_half_width_comma_locate_the_report():
+    # The locator reads only elements whose text holds an enumeration comma; 「､」 (U+FF64)
+    # is one too, since NFKC makes it 「、」.
+    from helpers.readers.html import locate_report, parse_html
+
+    page = ("<html><body><div id='nav'><p>首页</p><p>政务公开</p></div><div id='article'>"
+            "<p><span>一､</span>总体情况</p><p>正文</p><p>二､主动公开政府信息情况</p><p>正文</p>"
+            "<h3>三､收到和处理政府信息公开申请情况</h3></div><div id='footer'>闽ICP备</div></body></html>")
+    assert locate_report(parse_html(page)).get("id") == "article"
+    assert locate_report(parse_html(page.replace("､", "，"))) is None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .values import looks_like_value
+
 
 MIN_CONFIDENCE = 0.9  # OCR: a cell whose least certain character scores less is not trusted (value left null)
 
@@ -30,8 +32,6 @@ class Cell:
     @property
     def holds_value(self) -> bool:
         """A number or a blank placeholder (「—」「无」), not label text."""
-        from .values import looks_like_value
-
         return not self.is_label and looks_like_value(self.text)
 
     def position(self) -> str:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 BLANK_MARKERS = frozenset({"", "-", "—", "——", "–", "―", "/", "／", "\\", "无", "空", "_", "null", "none", "n/a", "na"})
 UNIT_FACTORS_WAN = {"元": Decimal("0.0001"), "万元": Decimal("1"), "亿元": Decimal("10000"), "万": Decimal("1"), "亿": Decimal("10000")}
@@ -41,6 +42,7 @@ class Parsed:
     unit: str | None = None
 
 
+@lru_cache(maxsize=1 << 16)  # cell texts repeat across rows and reports (「0」「—」)
 def _canon(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("−", "-").replace("－", "-")
@@ -59,6 +61,7 @@ def _strip_thousands(text: str) -> str:
     return _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_value(text: str) -> bool:
     """True for cells that hold a number or a blank placeholder (not a label)."""
     canon = _canon(text)
@@ -76,6 +79,7 @@ def looks_like_value(text: str) -> bool:
     return bool(_NUMBER.match(canon) or _AMOUNT.match(canon))
 
 
+@lru_cache(maxsize=1 << 16)  # Parsed is frozen, so a cached one can be shared
 def parse_count(raw: str, *, signed: bool = False) -> Parsed:
     """A whole count. ``signed`` allows 本年增/减 forms: +3, -2, 增3, 减12, 增加3."""
     canon = _canon(raw)

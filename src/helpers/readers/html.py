@@ -22,7 +22,6 @@ import re
 from pathlib import Path
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import BINARY_FILE, EMPTY_FILE, UNREADABLE, ReportError
@@ -37,6 +36,7 @@ BLOCK_TAGS = frozenset({
 })
 SKIP_TAGS = frozenset({"script", "style", "head", "title", "xml", "noscript", "template", "iframe",
                        "object", "embed", "svg", "select", "button", "input", "textarea", "map"})
+_HAS_SKIPPED = etree.XPath("boolean(" + " | ".join(f".//{t}" for t in sorted(SKIP_TAGS)) + ")")
 # page furniture, skipped when no report container could be located
 CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 CELL_TAGS = frozenset({"td", "th"})
@@ -45,6 +45,14 @@ HEADING_LEVELS = {f"h{n}": n for n in range(1, 7)}
 
 _WS = re.compile(r"[^\S\n]+")  # whitespace except newline (covers &nbsp; and U+3000)
 _ANY_WS = re.compile(r"\s+")
+_NON_WS = re.compile(r"\S")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
+_HTML_PARSER = etree.HTMLParser()
+_STRING = etree.XPath("string()")
+# Tables, and elements with a 「、」 in their text: every section heading has one (NFKC turns the
+# half-width 「､」 into 「、」, so both count). lxml evaluates this in C, in document order, so
+# the Python walk in _markers reads the text of these few elements only.
+_MARKER_CANDIDATES = etree.XPath("//table | //text()[contains(., '、') or contains(., '､')]/ancestor::*")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"\A(\s*)<\?xml[^>]*\?>", re.IGNORECASE)
@@ -114,35 +122,48 @@ def _is_utf8(data: bytes) -> bool:
 
 def _check_control(text: str, path: str) -> None:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    bad = len(_CONTROL.findall(sample))
     if sample and bad / len(sample) > 0.01:
         raise ReportError(path, BINARY_FILE, "binary file (control characters), not HTML")
-    if not _ANY_WS.sub("", text):
+    if not _NON_WS.search(text):
         raise ReportError(path, EMPTY_FILE, "the file is empty")
 
 
 def parse_html(text: str, path: str = "<html>"):
-    """The lxml root of a page or fragment (``None`` when there is nothing to parse)."""
+    """The lxml root of a page or fragment (``None`` when there is nothing to parse).
+
+    The tree is lxml's HTML parse with plain elements: the same tree as
+    ``lxml.html.document_fromstring``, without its Python element-class lookup, which would
+    run once for every element the walks below touch.
+    """
     # lxml refuses str input carrying an XML encoding declaration; blank it, keeping line numbers
     text = _XML_DECL.sub(lambda m: m.group(1), text)
     text = text.replace("\x00", "")
-    if not text.strip():
+    if not _NON_WS.search(text):
         return None
     try:
-        return lxml_html.document_fromstring(text)
-    except etree.ParserError:  # only comments or a doctype: no elements
-        return None
+        return etree.fromstring(text, _HTML_PARSER)  # None: only comments or a doctype, no elements
     except (ValueError, etree.LxmlError) as exc:
         raise ReportError(path, UNREADABLE, f"cannot parse the HTML: {exc}") from exc
 
 
 # ---------------------------------------------------------------- helpers on elements
 
+# tag → lower-case local name; comments, processing instructions and entities have no name
+_TAG_NAMES: dict = {etree.Comment: None, etree.ProcessingInstruction: None, etree.Entity: None}
+_MAX_TAG_NAMES = 4096  # a page of invented tags must not grow the table without end
+
+
 def _tag(el) -> str | None:
     """Lower-case local tag name; None for comments, processing instructions and entities."""
-    if not isinstance(el.tag, str):
-        return None
-    return el.tag.rsplit("}", 1)[-1].lower()
+    tag = el.tag
+    try:
+        return _TAG_NAMES[tag]
+    except KeyError:
+        name = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else None
+        if len(_TAG_NAMES) < _MAX_TAG_NAMES:
+            _TAG_NAMES[tag] = name
+        return name
 
 
 def _clean_line(text: str) -> str:
@@ -180,12 +201,18 @@ def _inline_text(el) -> str:
 def cell_text(cell) -> str:
     """Text of a ``<td>``: ``<br>`` and inner block boundaries become line breaks.
 
+    >>> from lxml import html as lxml_html
     >>> cell_text(lxml_html.fragment_fromstring('<td><p>结果</p><p>维持</p></td>'))
     '结果\\n维持'
     >>> cell_text(lxml_html.fragment_fromstring('<td>&nbsp;<span>1</span><o:p></o:p>2\\u3000</td>'))
     '12'
     """
+    if not len(cell):  # text only: most cells of a web table
+        return _clean_cell((cell.text or "").replace("\n", " "))
+    # Source newlines are spaces; "\n" marks a <br> or block boundary. Whitespace runs are
+    # collapsed once, line by line, in _clean_cell.
     parts: list[str] = []
+    append = parts.append
 
     def rec(node, top: bool = False) -> None:
         tag = _tag(node)
@@ -193,13 +220,15 @@ def cell_text(cell) -> str:
             return
         breaks = not top and (tag == "br" or tag in BLOCK_TAGS)
         if breaks:
-            parts.append("\n")
-        parts.append(_WS.sub(" ", (node.text or "").replace("\n", " ")))
+            append("\n")
+        if node.text:
+            append(node.text.replace("\n", " "))
         for child in node:
             rec(child)
-            parts.append(_WS.sub(" ", (child.tail or "").replace("\n", " ")))
+            if child.tail:
+                append(child.tail.replace("\n", " "))
         if breaks and tag != "br":
-            parts.append("\n")
+            append("\n")
 
     rec(cell, top=True)
     return _clean_cell("".join(parts))
@@ -207,7 +236,9 @@ def cell_text(cell) -> str:
 
 def _span(value: str | None) -> int:
     """A rowspan/colspan attribute as a count; missing, zero or invalid values count as 1."""
-    m = _SPAN_DIGITS.match(value or "")
+    if value is None:
+        return 1
+    m = _SPAN_DIGITS.match(value)
     if not m:
         return 1
     return min(max(int(m.group(1)), 1), _MAX_SPAN)
@@ -231,10 +262,10 @@ def _own_cells(tr) -> list:
 
 def is_layout_table(table) -> bool:
     """A table used for page layout: it holds another table, or has at most one cell."""
-    if any(_tag(el) == "table" for el in table.iterdescendants()):
+    if next(table.iterdescendants("table"), None) is not None:  # the HTML parser lower-cases tags
         return True
-    cells = [c for tr in table_rows(table) for c in _own_cells(tr)]
-    return len(cells) <= 1
+    cells = (c for tr in table_rows(table) for c in _own_cells(tr))
+    return next(itertools.islice(cells, 1, None), None) is None
 
 
 # ---------------------------------------------------------------- 2. where the report is
@@ -243,21 +274,26 @@ def _is_section_heading(text: str) -> bool:
     return len(text) <= 40 and bool(_SECTION.match(norm(text)))
 
 
+def _table_text(table) -> str:
+    """``norm`` of the table's text, as :func:`_inline_text` reads it."""
+    if _HAS_SKIPPED(table):  # their text must be left out: the slow, exact walk
+        return norm(_inline_text(table))
+    return norm(_ZERO_WIDTH.sub("", _STRING(table)))
+
+
 def _markers(root) -> list:
     """Elements that are evidence of a report: section-heading blocks and statistical tables."""
     found = []
-    for el in root.iter():
+    for el in _MARKER_CANDIDATES(root):  # in document order
         tag = _tag(el)
-        if tag is None:
-            continue
         if tag == "table":
             if is_layout_table(el):
                 continue
-            text = norm(_inline_text(el))
+            text = _table_text(el)
             if sum(1 for m in _TABLE_MARKERS if m in text) >= 2:
                 found.append(el)
-        elif (tag in BLOCK_TAGS and tag not in ("body", "html") and not any(_tag(c) in BLOCK_TAGS for c in el)
-              and _is_section_heading(_inline_text(el))):
+        elif (tag in BLOCK_TAGS and tag not in ("body", "html")
+              and not any(_tag(c) in BLOCK_TAGS for c in el) and _is_section_heading(_inline_text(el))):
             found.append(el)
     return found
 
@@ -298,16 +334,16 @@ def _title_candidates(root, container) -> list[tuple[object, str]]:
         if el is stop:
             break
         tag = _tag(el)
-        if tag is None or _skipped(el) or tag in SKIP_TAGS:
+        if tag is None or tag in SKIP_TAGS:
             continue
         klass = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        if tag in HEADING_LEVELS or "title" in klass or "tit" in klass.split():
+        if (tag in HEADING_LEVELS or "title" in klass or "tit" in klass.split()) and not _skipped(el):
             text = _inline_text(el)
             if _REPORT_TITLE.search(norm(text)) and len(text) <= _MAX_TITLE:
                 preceding.append((el, text))
     out = preceding[::-1]  # nearest first
     for el in root.iter("title"):
-        for part in _TITLE_SEPARATORS.split(_clean_line(el.text_content())):
+        for part in _TITLE_SEPARATORS.split(_clean_line(el.xpath("string()"))):
             if _REPORT_TITLE.search(norm(part)):
                 out.append((el, part))
     return out
