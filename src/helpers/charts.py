@@ -474,16 +474,15 @@ def review_litigation_bars(frame: pd.DataFrame, by: str | None = None, lang: str
 PART_YEAR_MARK = "*"
 
 
-def _format_break(ax, years: list, year: int, lang: str, vertical: bool = True) -> None:
-    """A dashed line before the first 2021-format year, labelled, where both formats are shown."""
-    if not years or years[0] >= year or years[-1] < year:
+def _format_break(ax, years: list, year: int | None, lang: str, labelled: bool = True) -> None:
+    """A dashed line before the first 2021-format year (``year``), where both formats are shown."""
+    if year is None or year not in years or years[0] == year:
         return
-    position = years.index(year) - 0.5 if year in years else None
-    if position is None:
-        return
+    position = years.index(year) - 0.5
     ax.axvline(position, color="#595959", linestyle="--", linewidth=1.2)
-    ax.annotate(_text("format_change", lang), xy=(position, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(3, 2), textcoords="offset points", fontsize=9, color="#404040", va="bottom")
+    if labelled:
+        ax.annotate(_text("format_change", lang), xy=(position, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(3, 2), textcoords="offset points", fontsize=9, color="#404040", va="bottom")
 
 
 def value_heatmap(table: pd.DataFrame, lang: str = "zh", title: str | None = None, decimals: int = 0,
@@ -527,8 +526,7 @@ def value_heatmap(table: pd.DataFrame, lang: str = "zh", title: str | None = Non
         ax.grid(which="minor", color="#eeeeee", linewidth=0.8)
         ax.tick_params(which="minor", length=0)
         ax.set_xlabel(label("report_year", lang))
-        if format_change is not None:
-            _format_break(ax, years, format_change, lang)
+        _format_break(ax, years, format_change, lang)
         ax.set_title(title or "", pad=16)
         if note and is_marked:
             fig.text(0.01, 0.0, note, fontsize=9, color="#404040", ha="left", va="bottom")
@@ -580,8 +578,7 @@ def inventory_matrix(inventory: pd.DataFrame, lang: str = "zh", title: str | Non
         ax.set_yticks(range(len(rows)), rows)
         ax.grid(False)
         ax.set_xlabel(label("report_year", lang))
-        if format_change is not None:
-            _format_break(ax, years, format_change, lang)
+        _format_break(ax, years, format_change, lang)
         handles = [patches.Patch(color=c, label=_STATUS_TEXT[k][LANGS.index(lang)])
                    for k, c in STATUS_COLORS.items()]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -627,8 +624,7 @@ def small_multiples(frame: pd.DataFrame, y: str, by: str = "agency_label", x: st
             if hollow.any():  # an empty unclipped line would upset the layout
                 ax.plot(xs[hollow], ys[hollow], "o", markersize=7, markerfacecolor="white",
                         markeredgecolor=OKABE_ITO[3], linestyle="none", zorder=3, clip_on=False)
-            if format_change in years and years[0] < format_change:
-                ax.axvline(years.index(format_change) - 0.5, color="#8c8c8c", linestyle="--", linewidth=1.0)
+            _format_break(ax, years, format_change, lang, labelled=False)
             ax.set_title(_axis_label(str(name), lang), fontsize=11, loc="left")
             ax.set_xticks(range(len(years)), [f"'{str(v)[2:]}" for v in years])
             ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))

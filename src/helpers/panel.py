@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import analysis, schema
+from . import analysis, schema, views
 
 MIN_COMPLETENESS = 0.9  # share of a format's cells that must hold a value for a report to be compared
 FORMAT_CHANGE_YEAR = 2021  # first report year of the 2021 format
@@ -180,9 +180,9 @@ def inventory(reports: pd.DataFrame, min_completeness: float = MIN_COMPLETENESS)
     reports stay in the inventory but out of comparisons).
     """
     out = exclusions(reports, min_completeness)
-    labels = agency_labels(reports)
-    files = out["file"].astype(str).str.rsplit("/", n=1).str[-1]
-    out["row_label"] = out["agency_key"].map(labels).where(out["agency_key"].notna(), files)
+    # a report without an agency key prints no agency name either: agency_label shows its file name
+    out["row_label"] = out["agency_key"].map(agency_labels(reports)).where(out["agency_key"].notna(),
+                                                                            views.agency_label(out))
     out["is_compared"] = out["reason"].isna()
     keep = ["row_label", "report_year", "file", "status", "n_failed_checks", "n_warnings", "is_compared", "reason"]
     return out[keep].sort_values(["is_compared", "row_label", "report_year"],
