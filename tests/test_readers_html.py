@@ -268,3 +268,57 @@ def test_headings_with_the_half_width_comma_locate_the_report():
             "<h3>三､收到和处理政府信息公开申请情况</h3></div><div id='footer'>闽ICP备</div></body></html>")
     assert locate_report(parse_html(page)).get("id") == "article"
     assert locate_report(parse_html(page.replace("､", "，"))) is None
+
+
+def _data_tables(page: str) -> list:
+    from helpers.readers.html import is_layout_table, parse_html
+
+    return [t for t in parse_html(page).iter("table") if not is_layout_table(t)]
+
+
+def test_tables_read_in_c_equal_the_python_walk_on_every_bundled_page():
+    # data_table_rows reads a table in one libxslt pass; data_table_rows_walked is the Python
+    # reference. Every cell's text, line and spans, and every row's line, must be the same.
+    from helpers.readers.html import data_table_rows, data_table_rows_walked
+
+    pages = sorted([*REAL.glob("*.html"), *(RAW / "panel").glob("*.html")])
+    tables = [t for p in pages for t in _data_tables(decode_html(p.read_bytes(), str(p))[0])]
+    assert len(pages) == 64 and len(tables) == 191
+    assert all(data_table_rows(t) == data_table_rows_walked(t) for t in tables)
+
+
+CELL_SHAPES = """<html><body><table>
+<tr><td>a<br>b</td><td><p>x</p><p>y</p></td><td>\u200b1\u00a02\u3000</td><td rowspan=" 2x" colspan="0">
+ 多
+ 行 </td></tr>
+<tr><td><p>甲<script>var x = "<td>";</script>乙</p><!-- 注释 -->丙</td><td><span>1</span><span>2</span></td>
+<td><table><tr><td>内</td><td>表</td></tr></table></td><td>  </td></tr>
+<tr><th>标题</th><td><div><p>一</p>二</div></td><td>&#xE001;</td><td>\ue000</td></tr>
+</table></body></html>"""
+
+
+def test_tables_read_in_c_handle_every_cell_shape():
+    from helpers.readers.html import data_table_rows, data_table_rows_walked, parse_html
+
+    table = next(parse_html(CELL_SHAPES).iter("table"))  # it holds a table, but read it as data
+    rows = data_table_rows(table)
+    assert rows == data_table_rows_walked(table)
+    assert [[(c.text, c.line, c.rowspan, c.colspan) for c in r.cells] for r in rows] == [
+        [("a\nb", 2, 1, 1), ("x\ny", 2, 1, 1), ("1 2", 2, 1, 1), ("多 行", 2, 2, 1)],
+        [("甲乙\n丙", 5, 1, 1), ("12", 5, 1, 1), ("内\n表", 6, 1, 1), ("", 6, 1, 1)],
+        [("标题", 7, 1, 1), ("一\n二", 7, 1, 1), ("\ue001", 7, 1, 1), ("\ue000", 7, 1, 1)],
+    ]
+    assert [r.line for r in rows] == [2, 5, 7]
+
+
+def test_a_page_using_the_c_readers_marker_characters_is_read_in_python(monkeypatch):
+    # The private-use characters that mark fields in the C pass can come from the page itself
+    # (literally or as character references); the counts catch it and Python reads the table.
+    from helpers.readers import html
+
+    table = next(html.parse_html(CELL_SHAPES).iter("table"))
+    walked = []
+    monkeypatch.setattr(html, "data_table_rows_walked", lambda t: walked.append(t) or [])
+    assert html.data_table_rows(table) == [] and walked == [table]
+    clean = next(html.parse_html(CELL_SHAPES.replace("&#xE001;", "").replace("\ue000", "")).iter("table"))
+    assert html.data_table_rows(clean) and len(walked) == 1

@@ -77,24 +77,30 @@ def run_checks(values: dict[str, int | float | None], template: str, t2_rows: li
 
 
 def _domain(values: dict[str, int | float | None]) -> list[Check]:
-    out = []
     printed_t4 = any(key.startswith("t4.") for key in values)  # Table 4 is checked only where printed
-    for table in ("t1", "t2", "t3", *(("t4",) if printed_t4 else ())):
-        bad = []
-        for key, value in values.items():
-            if not key.startswith(table + ".") or value is None:
-                continue
-            dtype = schema.field(key).dtype if key in _known_keys() else schema.COUNT
-            if dtype == schema.SIGNED:
-                ok = isinstance(value, int)
-            elif dtype == schema.AMOUNT_WAN:
-                ok = value >= 0
-            else:
-                ok = isinstance(value, int) and value >= 0
-            if not ok:
-                bad.append(f"{key}={value}")
-        out.append(Check("DOM", table, FAIL if bad else PASS, "; ".join(bad) if bad else "all values in range"))
-    return out
+    bad: dict[str, list[str]] = {table: [] for table in ("t1", "t2", "t3", *(("t4",) if printed_t4 else ()))}
+    for key, value in values.items():
+        if value is None:
+            continue
+        found = bad.get(key.partition(".")[0])
+        if found is None:
+            continue
+        dtype = _dtype(key)
+        if dtype == schema.SIGNED:
+            ok = isinstance(value, int)
+        elif dtype == schema.AMOUNT_WAN:
+            ok = value >= 0
+        else:
+            ok = isinstance(value, int) and value >= 0
+        if not ok:
+            found.append(f"{key}={value}")
+    return [Check("DOM", table, FAIL if found else PASS, "; ".join(found) if found else "all values in range")
+            for table, found in bad.items()]
+
+
+@lru_cache(maxsize=4096)
+def _dtype(key: str) -> str:
+    return schema.field(key).dtype if key in _known_keys() else schema.COUNT
 
 
 @lru_cache(maxsize=1)

@@ -175,7 +175,8 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
         by_key: dict[str, CellValue] = {}
         for table in (t1, t2, t3):
             by_key.update(table.cells)
-        extra = [k for k in by_key if k not in wanted and k.startswith("t2.") and by_key[k].raw is not None]
+        wanted_set = frozenset(wanted)
+        extra = [k for k in by_key if k not in wanted_set and k.startswith("t2.") and by_key[k].raw is not None]
         optional = schema.optional_keys(template) if t4.found else ()
         by_key.update(t4.cells)
         for key in (*wanted, *extra, *optional):

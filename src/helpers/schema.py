@@ -380,6 +380,7 @@ def fields(template: str) -> tuple[Field, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=None)
 def template_keys(template: str) -> tuple[str, ...]:
     """The keys every report of ``template`` has (null where blank or not printed)."""
     return tuple(f.key for f in fields(template))

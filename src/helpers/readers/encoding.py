@@ -8,6 +8,7 @@ use, and the result must read as Chinese text.
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -15,15 +16,14 @@ from ..errors import BINARY_FILE, EMPTY_FILE, UNDECODABLE, ReportError
 from ..normalize import has_cjk
 
 CHINESE_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_8"]
-_CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \v \f \r
 
 
 def _control_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if ch < " " and ch not in _CONTROL_OK)
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, str]:

@@ -244,6 +244,16 @@ def _span(value: str | None) -> int:
     return min(max(int(m.group(1)), 1), _MAX_SPAN)
 
 
+def data_table_rows_walked(table) -> list[TableRow]:
+    """:func:`data_table_rows` by walking the elements in Python (the reference reading)."""
+    rows: list[TableRow] = []
+    for tr in table_rows(table):
+        cells = [Cell(cell_text(td), td.sourceline, None, rowspan=_span(td.get("rowspan")),
+                      colspan=_span(td.get("colspan"))) for td in _own_cells(tr)]
+        rows.append(TableRow(cells, tr.sourceline, None))
+    return rows
+
+
 def table_rows(table) -> list:
     """The table's own ``<tr>`` elements (directly or in thead/tbody/tfoot), in source order."""
     rows = []
@@ -403,15 +413,86 @@ class _Walker:
                 for td in _own_cells(tr):
                     self.walk(td)
             return
-        rows: list[TableRow] = []
-        for tr in table_rows(el):
-            cells = [Cell(cell_text(td), td.sourceline, None, rowspan=_span(td.get("rowspan")),
-                          colspan=_span(td.get("colspan"))) for td in _own_cells(tr)]
-            rows.append(TableRow(cells, tr.sourceline, None))
-        while rows and not rows[-1].cells:
-            rows.pop()
-        if any(r.cells for r in rows):
-            self.doc.blocks.append(Table(rows, index=len(self.doc.tables), source="html"))
+        _append_table(self.doc, data_table_rows(el))
+
+
+def _append_table(doc: Document, rows: list[TableRow]) -> None:
+    while rows and not rows[-1].cells:
+        rows.pop()
+    if any(r.cells for r in rows):
+        doc.blocks.append(Table(rows, index=len(doc.tables), source="html"))
+
+
+# ---------------------------------------------------------------- 3b. a data table in C
+#
+# Most of a report's elements are inside its tables (a cell is often <td><p><span>), so a data
+# table is read in one libxslt pass: per row its line, per cell its line (lxml's sourceline)
+# and span attributes, then every cell's text with <br> and inner block boundaries as
+# newlines, exactly as cell_text reads it. Private-use characters mark the fields; the counts
+# printed first show whether the page itself used one of them (then Python reads the table).
+
+_ROW, _CELL, _FIELD, _TEXTS = "\ue000", "\ue001", "\ue002", "\ue003"
+_ROWS = "tr | thead/tr | tbody/tr | tfoot/tr"
+_CELLS = f"({_ROWS})/*[self::td or self::th]"
+_TABLE_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:saxon="http://icl.com/saxon" exclude-result-prefixes="saxon">
+  <xsl:output method="text" encoding="utf-8"/>
+  <xsl:template match="/"><xsl:apply-templates select="*" mode="table"/></xsl:template>
+  <xsl:template match="*" mode="table">
+    <xsl:value-of select="count({_ROWS})"/><xsl:text>{_FIELD}</xsl:text><xsl:value-of select="count({_CELLS})"/>
+    <xsl:for-each select="{_ROWS}">
+      <xsl:text>{_ROW}</xsl:text><xsl:value-of select="saxon:line-number()"/>
+      <xsl:for-each select="td | th">
+        <xsl:text>{_CELL}</xsl:text><xsl:value-of select="saxon:line-number()"/>
+        <xsl:text>{_FIELD}</xsl:text><xsl:value-of select="@rowspan"/>
+        <xsl:text>{_FIELD}</xsl:text><xsl:value-of select="@colspan"/>
+      </xsl:for-each>
+    </xsl:for-each>
+    <xsl:text>{_TEXTS}</xsl:text>
+    <xsl:for-each select="{_CELLS}"><xsl:text>{_CELL}</xsl:text><xsl:apply-templates mode="cell"/></xsl:for-each>
+  </xsl:template>
+  <xsl:template match="text()" mode="cell"><xsl:value-of select="translate(., '&#10;', ' ')"/></xsl:template>
+  <xsl:template match="br" mode="cell"><xsl:text>&#10;</xsl:text><xsl:apply-templates mode="cell"/></xsl:template>
+  <xsl:template match="{' | '.join(sorted(BLOCK_TAGS))}" mode="cell">
+    <xsl:text>&#10;</xsl:text><xsl:apply-templates mode="cell"/><xsl:text>&#10;</xsl:text>
+  </xsl:template>
+  <xsl:template match="{' | '.join(sorted(SKIP_TAGS))}" mode="cell"/>
+</xsl:stylesheet>"""
+_TABLE_TRANSFORM = etree.XSLT(etree.XML(_TABLE_XSLT))
+_COUNTS = re.compile(f"(\\d+){_FIELD}(\\d+)")
+_CELL_EDGE_WS = re.compile(f"(?<={_CELL})[ \\n]+|[ \\n]+(?={_CELL}|\\Z)")
+_NEWLINE_WS = re.compile(r" ?\n[ \n]*")
+
+
+def _line(value: str) -> int | None:
+    """A line number printed by the transform; libxml2 has none (0 or -1) for made-up nodes."""
+    number = int(value) if value else 0
+    return number if number > 0 else None
+
+
+def data_table_rows(table) -> list[TableRow]:
+    """A data table's rows as printed: each own cell's text, line and spans."""
+    payload = str(_TABLE_TRANSFORM(table))
+    counts = _COUNTS.match(payload)
+    n_rows, n_cells = int(counts.group(1)), int(counts.group(2))
+    if (payload.count(_ROW) != n_rows or payload.count(_CELL) != 2 * n_cells
+            or payload.count(_FIELD) != 2 * n_cells + 1 or payload.count(_TEXTS) != 1):
+        return data_table_rows_walked(table)  # the page itself holds a marker character
+    structure, _, texts = payload[counts.end():].partition(_TEXTS)
+    # cell_text's cleaning, for all cells at once: zero-width characters out, each line's
+    # whitespace collapsed and stripped, empty lines dropped
+    texts = _NEWLINE_WS.sub("\n", _WS.sub(" ", _ZERO_WIDTH.sub("", texts)))
+    cell_texts = iter(_CELL_EDGE_WS.sub("", texts).split(_CELL)[1:])
+    rows = []
+    for row in structure.split(_ROW)[1:]:
+        line, *specs = row.split(_CELL)
+        cells = []
+        for spec in specs:
+            cell_line, rowspan, colspan = spec.split(_FIELD)
+            cells.append(Cell(next(cell_texts), _line(cell_line), None, None,
+                              _span(rowspan) if rowspan else 1, _span(colspan) if colspan else 1))
+        rows.append(TableRow(cells, _line(line), None))
+    return rows
 
 
 def _has_title(doc: Document) -> bool:
@@ -458,5 +539,5 @@ def read_html(path: str | Path, **_options) -> Document:
     return blocks_from(root, doc)
 
 
-__all__ = ["blocks_from", "cell_text", "decode_html", "is_layout_table", "locate_report", "parse_html",
-           "read_html"]
+__all__ = ["blocks_from", "cell_text", "data_table_rows", "data_table_rows_walked", "decode_html", "is_layout_table",
+           "locate_report", "parse_html", "read_html"]

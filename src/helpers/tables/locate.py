@@ -9,6 +9,8 @@ region are kept as rows too: some extractions print every cell on a line of its 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import schema
 from ..document import Cell, Document, Paragraph, Table
 from ..normalize import norm, split_numbering
@@ -28,19 +30,28 @@ _T2_MARKERS = (*schema.T2_CORNER_MARKERS, schema.T2_HEADER_LABELS[0],
 _T4_MARKERS = tuple(norm(m) for m in schema.T4_MARKERS)
 
 
+@lru_cache(maxsize=1 << 16)  # cell texts repeat across rows and reports
+def _cell_marker(text: str) -> str | None:
+    """The table a cell's text opens, if any."""
+    n = norm(text)
+    if not n:
+        return None
+    if caption_subtable(n):
+        return "t1"
+    if any(m in n for m in _T2_MARKERS):
+        return "t2"
+    if n in schema.T3_MARKERS or (n.startswith(schema.T3_MARKERS[0]) and len(n) <= 8):
+        return "t3"
+    if len(n) <= MAX_HEADING_TEXT and n.startswith(_T4_MARKERS) and not any(p in n for p in "。,;"):
+        return "t4"  # a header or row label cell, not a sentence about the fees
+    return None
+
+
 def _marker(cells: list[Cell]) -> str | None:
     for cell in cells:
-        n = norm(cell.text)
-        if not n:
-            continue
-        if caption_subtable(n):
-            return "t1"
-        if any(m in n for m in _T2_MARKERS):
-            return "t2"
-        if n in schema.T3_MARKERS or (n.startswith(schema.T3_MARKERS[0]) and len(n) <= 8):
-            return "t3"
-        if len(n) <= MAX_HEADING_TEXT and n.startswith(_T4_MARKERS) and not any(p in n for p in "。,;"):
-            return "t4"  # a header or row label cell, not a sentence about the fees
+        marker = _cell_marker(cell.text)
+        if marker is not None:
+            return marker
     # a caption spread over columns by its spacing (「第二十条第」「（一）」「项」 in layout text)
     joined = norm("".join(c.text for c in cells))
     if len(cells) > 1 and len(joined) <= MAX_CAPTION_TEXT and caption_subtable(joined):
