@@ -287,13 +287,11 @@ def _split_of_zero(values: dict, records: list[CellValue]) -> list[str]:
 
 
 def _printed_t2_rows(records: list[CellValue]) -> list[str]:
-    rows: list[str] = []
+    rows: dict[str, None] = {}  # in order of first appearance
     for rec in records:
-        if rec.key.startswith("t2.") and rec.raw is not None:
-            row = schema.field(rec.key).row
-            if row not in rows:
-                rows.append(row)
-    return rows
+        if rec.raw is not None and rec.key.startswith("t2."):
+            rows[schema.field(rec.key).row] = None
+    return list(rows)
 
 
 def _completeness(template, values, t1, t2, t3, warnings, ocr: bool = False) -> bool:

@@ -97,9 +97,9 @@ def align(slots: list[Cell], n: int, positions: list[int] | None = None,
     row's own arithmetic, for completing a row printed with one number too few.
     """
     cells = list(slots)
-    filled = [c for c in cells if _filled(c)]
     if len(cells) == n:
         return Alignment(cells)
+    filled = [c for c in cells if _filled(c)]
     if not filled:
         return Alignment([None] * n)
     if len(cells) < n:
