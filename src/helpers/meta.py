@@ -69,10 +69,8 @@ def heading_section(text: str) -> schema.Section | None:
     's5_problems'
     """
     text = text.replace("**", "").strip()
-    if len(norm(text)) > MAX_HEADING:
-        return None
     m = _HEADING.match(text)
-    if not m:
+    if not m or len(norm(text)) > MAX_HEADING:
         return None
     return schema.section_of_heading(m.group(1), norm(m.group(2)))
 
@@ -256,7 +254,9 @@ class Meta:
     period: Period | None = None
 
 
-def extract_meta(doc: Document, headings: list[SectionHeading]) -> Meta:
+def extract_meta(doc: Document, headings: list[SectionHeading], full_text: str | None = None) -> Meta:
+    """Agency, year, publication date, title and statistics period; ``full_text`` is
+    ``doc.plain_text()`` when the caller has it already."""
     meta = Meta()
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
     first_heading = headings[0].block_index if headings else len(doc.blocks)
@@ -279,7 +279,7 @@ def extract_meta(doc: Document, headings: list[SectionHeading]) -> Meta:
     for i, para in head:  # an agency line printed above the title (none without a title: text lines wrap)
         if title_index is not None and i < title_index and meta.agency_name is None and _looks_like_agency(para.text):
             meta.agency_name, meta.agency_name_source = norm(para.text), "cover"
-    full = doc.plain_text()
+    full = doc.plain_text() if full_text is None else full_text
     meta.period = statistics_period(full)
     if meta.report_year is None:
         m = _PERIOD.search(norm(full))

@@ -133,7 +133,8 @@ def _decide_template(t1: TableResult, t2: TableResult, year_template: str | None
 def analyse(doc: Document, path: str, sha256: str) -> Report:
     """Everything after reading: tables, values, checks, metadata, status."""
     headings = find_sections(doc)
-    meta: Meta = extract_meta(doc, headings)
+    full_text = doc.plain_text()
+    meta: Meta = extract_meta(doc, headings, full_text)
     year_template = _year_template(meta.report_year)
     regions = table_regions(doc, {h.block_index: h.key for h in headings})
     t2 = parse_t2(regions["t2"])
@@ -143,7 +144,7 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
     t3 = parse_t3(regions["t3"])
     t4 = parse_t4(regions["t4"])
     found = [t for t in (t1, t2, t3) if t.found]
-    text = norm(doc.plain_text()[:20000])
+    text = norm(full_text[:20000])
     if not found and (len(headings) < 3 or "政府信息公开" not in text):
         links = attachment_links(doc)
         if links:
