@@ -30,13 +30,13 @@ class Check:
 
 
 def _fmt(values: list[int | float | None]) -> str:
-    return " + ".join("null" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+    return " + ".join(["null" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in values])
 
 
 def _equation(check_id: str, scope: str, left: list, right: list) -> Check:
     """Compare sum(left) with sum(right); skip when an operand is null."""
     detail_ops = f"{_fmt(left)} {{op}} {_fmt(right)}"
-    if any(v is None for v in left + right):
+    if None in left or None in right:
         filled_l = sum(v or 0 for v in left)
         filled_r = sum(v or 0 for v in right)
         as_zero = PASS if filled_l == filled_r else FAIL
