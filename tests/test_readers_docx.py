@@ -283,3 +283,61 @@ def test_text_box_paragraphs_follow_their_anchor(tmp_path):
     anchor._p.append(box)
     doc = read_docx(_save(document, tmp_path / "textbox.docx"))
     assert [b.text for b in doc.blocks] == ["正文", "某某局2023年政府信息公开工作年度报告"]
+
+
+def test_paragraph_text_is_what_word_prints(tmp_path):
+    """Runs, tabs, line breaks, symbols and hyphens are text; tab stops, deletions, field codes,
+    drawings and page breaks are not; a content control inside the paragraph is looked through."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()._p
+    for xml in ('<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>',
+                '<w:r><w:t>甲</w:t><w:tab/><w:t>乙</w:t><w:br/><w:t>丙</w:t><w:br w:type="page"/>'
+                '<w:noBreakHyphen/><w:sym w:char="4E01"/><w:instrText>PAGE</w:instrText></w:r>',
+                '<w:del><w:r><w:delText>删</w:delText><w:tab/></w:r></w:del>',
+                '<w:sdt><w:sdtContent><w:r><w:t>戊</w:t></w:r></w:sdtContent></w:sdt>',
+                '<w:r><w:drawing><w:t>图</w:t></w:drawing></w:r>'):
+        paragraph.append(parse_xml(xml.replace(
+            ">", ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">', 1)))
+    doc = read_docx(_save(document, tmp_path / "runs.docx"))
+    assert [b.text for b in doc.blocks] == ["甲\t乙\n丙-丁戊"]
+    assert doc.page_count == 2
+    assert docx_reader.paragraph_text(paragraph) == "甲\t乙\n丙-丁戊"
+
+
+def _rewrite_template(path, change):
+    """A copy of the blank template with ``change(name, data)`` applied to each part (None drops it)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for item in src.infolist():
+            data = change(item.filename, src.read(item.filename))
+            if data is not None:
+                dst.writestr(item.filename, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_main_part_is_the_one_the_package_names(tmp_path):
+    """The relationships name ``word/main.xml``; a stray ``word/document.xml`` is not the report."""
+    def move_main(name, data):
+        if name == "_rels/.rels":
+            return data.replace(b"word/document.xml", b"word/main.xml")
+        if name == "[Content_Types].xml":
+            return data.replace(b"/word/document.xml", b"/word/main.xml")
+        return {"word/document.xml": b"<stray/>", "word/_rels/document.xml.rels": None}.get(name, data)
+
+    path = _rewrite_template(tmp_path / "moved.docx", move_main)
+    with zipfile.ZipFile(path, "a") as zf, zipfile.ZipFile(TEMPLATE) as src:
+        zf.writestr("word/main.xml", src.read("word/document.xml"))
+        zf.writestr("word/_rels/main.xml.rels", src.read("word/_rels/document.xml.rels"))
+    doc = read_docx(path)
+    assert doc.blocks[0].text == "政府信息公开工作年度报告格式模板" and len(doc.tables) == 3
+
+
+def test_only_the_main_part_is_parsed(tmp_path):
+    """A damaged styles part does not hide an intact report: the reader never needs the styles."""
+    path = _rewrite_template(tmp_path / "styles.docx",
+                             lambda name, data: data[: len(data) // 2] if name == "word/styles.xml" else data)
+    doc = read_docx(path)
+    assert [len(t.rows) for t in doc.tables] == [len(t.rows) for t in read_docx(TEMPLATE).tables] == [14, 28, 4]

@@ -7,6 +7,11 @@ continuation cell below it adds one to its ``rowspan`` and is left out of its ow
 Provenance: ``line`` is the ordinal of the paragraph or table row in reading order, ``x`` the
 grid column of a cell, ``page`` counts the page breaks Word recorded.
 
+Only the main part is read: it is parsed with lxml straight from the ZIP, with python-docx's
+parser settings (python-docx itself would load and parse every part of the package to hand back
+the same tree). Everything the walk asks of paragraphs and cells (text, page breaks, spans,
+merges, text boxes, nested tables) is gathered in one pass over the body (:class:`_Index`).
+
 >>> from helpers.document import Cell
 >>> _fmt_span(Cell("a", rowspan=2, colspan=3))
 'a[2x3]'
@@ -15,11 +20,14 @@ grid column of a cell, ``page`` counts the page breaks Word recorded.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+
+from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import (
@@ -35,10 +43,30 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _W = "{%s}" % W
 CONVERT_TIMEOUT_S = 180
 _MAIN_PART = "word/document.xml"
-# run-level elements whose text is not part of the paragraph's own text
-_SKIP = {_W + "drawing", _W + "pict", _W + "object", _W + "delText", _W + "instrText",
-         "{%s}AlternateContent" % MC, _W + "footnoteReference", _W + "endnoteReference"}
-_CONTAINERS = {_W + "sdt", _W + "customXml", _W + "ins", _W + "moveTo", _W + "smartTag"}
+_MAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# python-docx's parser settings: blank text between elements dropped, entities left unresolved
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+(P, T, TAB, BR, CR, NO_BREAK_HYPHEN, SYM, TBL, TR, TC, PPR, TRPR, TCPR, GRID_SPAN, GRID_BEFORE, V_MERGE,
+ PAGE_BREAK_BEFORE, RENDERED_BREAK, TXBX, SDT, SDT_CONTENT, CUSTOM_XML, OUTLINE, PSTYLE, VAL, TYPE, CHAR) = (
+    _W + local for local in (
+        "p", "t", "tab", "br", "cr", "noBreakHyphen", "sym", "tbl", "tr", "tc", "pPr", "trPr", "tcPr",
+        "gridSpan", "gridBefore", "vMerge", "pageBreakBefore", "lastRenderedPageBreak", "txbxContent",
+        "sdt", "sdtContent", "customXml", "outlineLvl", "pStyle", "val", "type", "char"))
+FALLBACK = "{%s}Fallback" % MC
+# run content that prints as text
+_TEXT = frozenset({T, TAB, BR, CR, NO_BREAK_HYPHEN, SYM})
+# elements whose content is not part of the paragraph's own text
+_SKIP = frozenset({_W + "drawing", _W + "pict", _W + "object", _W + "delText", _W + "instrText",
+                   "{%s}AlternateContent" % MC, _W + "footnoteReference", _W + "endnoteReference",
+                   _W + "del", PPR, _W + "rPr"})
+_NOT_PARAGRAPH_TEXT = _SKIP | _TEXT  # the text of a paragraph stops at these (run text has no text inside)
+_CONTAINERS = {SDT, CUSTOM_XML, _W + "ins", _W + "moveTo", _W + "smartTag"}
+# what the one pass over the body looks at
+_INDEXED = (*_TEXT, RENDERED_BREAK, PAGE_BREAK_BEFORE, GRID_SPAN, GRID_BEFORE, V_MERGE, TXBX, TBL)
 
 
 def _fmt_span(cell: Cell) -> str:
@@ -53,9 +81,9 @@ def read_docx(path: str | Path) -> Document:
     """Read a ``.docx`` file into the document model, or raise :class:`ReportError`."""
     path_str = str(path)
     _check_size(path_str)
-    root = _load_body(path_str)
-    builder = _Builder(path_str, "docx", _has_rendered_breaks(root))
-    builder.walk(root)
+    body = _load_body(path_str)
+    builder = _Builder(path_str, "docx", _Index(body))
+    builder.walk(body)
     builder.doc.page_count = builder.page if builder.page > 1 else None
     return builder.doc
 
@@ -131,17 +159,52 @@ def _load_body(path: str):
     if not zipfile.is_zipfile(path):
         raise ReportError(path, CORRUPT_FILE, "not a valid .docx file (not a ZIP archive)")
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
+        zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ReportError(path, CORRUPT_FILE, f"not a valid .docx file: {exc}") from exc
-    if _MAIN_PART not in names and not any(n.endswith("document.xml") for n in names):
-        raise ReportError(path, CORRUPT_FILE, "a ZIP archive but not a Word document (no word/document.xml)")
+    with zf:
+        names = zf.namelist()
+        if _MAIN_PART not in names and not any(n.endswith("document.xml") for n in names):
+            raise ReportError(path, CORRUPT_FILE, "a ZIP archive but not a Word document (no word/document.xml)")
+        body = _plain_body(zf)
+    return body if body is not None else _python_docx_body(path)
+
+
+def _plain_body(zf: zipfile.ZipFile):
+    """``w:body`` of ``word/document.xml`` when the package is laid out the usual way, else None.
+
+    None (a package that names another main part, a part that does not parse, a main part that is
+    not a ``w:document`` with a body) leaves the file to :func:`_python_docx_body`, so that an
+    unusual package reads or fails exactly as python-docx has it.
+    """
+    try:
+        if not _main_part_is_plain(zf):
+            return None
+        root = etree.fromstring(zf.read(_MAIN_PART), _PARSER)
+    except Exception:  # noqa: BLE001 - python-docx reads the package again and reports what is wrong
+        return None
+    return _first_child(root, _W + "body") if root.tag == _W + "document" else None
+
+
+def _main_part_is_plain(zf: zipfile.ZipFile) -> bool:
+    """Whether the package's one office-document relationship names ``word/document.xml`` and
+    ``[Content_Types].xml`` gives that part the Word main-document type (python-docx's checks)."""
+    types = etree.fromstring(zf.read("[Content_Types].xml"), _PARSER)
+    rels = etree.fromstring(zf.read("_rels/.rels"), _PARSER)
+    overrides = {(o.get("PartName") or "").lower(): o.get("ContentType")
+                 for o in types.iterchildren(_CONTENT_TYPES_NS + "Override")}
+    office = [r for r in rels.iterchildren(_RELATIONSHIPS_NS + "Relationship") if r.get("Type") == _OFFICE_DOCUMENT]
+    return (overrides.get("/" + _MAIN_PART) == _MAIN_CONTENT_TYPE and len(office) == 1
+            and office[0].get("TargetMode") in (None, "Internal")
+            and posixpath.normpath(posixpath.join("/", office[0].get("Target") or "")) == "/" + _MAIN_PART)
+
+
+def _python_docx_body(path: str):
+    """The body as python-docx reads it: the main part the package names, or its error as corrupt_file."""
     try:
         import docx  # python-docx
 
-        document = docx.Document(path)
-        body = document.element.body
+        body = docx.Document(path).element.body
     except Exception as exc:  # python-docx/lxml/zipfile raise many types for broken packages
         raise ReportError(path, CORRUPT_FILE, f"cannot open the Word document: {type(exc).__name__}: {exc}") from exc
     if body is None:
@@ -149,63 +212,188 @@ def _load_body(path: str):
     return body
 
 
-def _has_rendered_breaks(root) -> bool:
-    return next(root.iter(_W + "lastRenderedPageBreak"), None) is not None
+# --- one pass over the body ---------------------------------------------------------------
+
+
+class _Index:
+    """What the walk needs to know about the paragraphs, rows and cells under ``root``.
+
+    ``root.iter(*_INDEXED)`` visits every element once, in C, and yields only run text, page
+    breaks, span and merge properties, text boxes and tables, in document order. Asking each
+    paragraph and cell for these instead walks their subtrees again and again.
+    """
+
+    def __init__(self, root):
+        self.pieces: dict = {}  # w:p → the text of its runs, in order
+        self.spans: dict = {}  # w:tc → gridSpan (at least 1)
+        self.merges: dict = {}  # w:tc → "restart" or "continue"
+        self.grid_before: dict = {}  # w:tr → gridBefore
+        self.boxes: dict = {}  # w:p → text boxes anchored in it
+        self.holds_table: set = set()  # w:tc with a table somewhere inside
+        self._in_paragraph: dict = {}  # w:p → whether another w:p encloses it
+        rendered, explicit, before = [], [], {}
+        for el in root.iter(*_INDEXED):
+            tag = el.tag
+            if tag in _TEXT:
+                self._add_text(el, tag)
+                if tag == BR and el.get(TYPE) == "page":
+                    explicit.append(el)
+            elif tag == RENDERED_BREAK:
+                rendered.append(el)
+            elif tag == PAGE_BREAK_BEFORE:
+                _record_first(before, _property_owner(el, PPR, P), int(el.get(VAL) not in ("0", "false", "off")))
+            elif tag == GRID_SPAN:
+                _record_first(self.spans, _property_owner(el, TCPR, TC), max(1, _int(el.get(VAL), 1)))
+            elif tag == V_MERGE:
+                _record_first(self.merges, _property_owner(el, TCPR, TC), "restart" if el.get(VAL) == "restart" else "continue")
+            elif tag == GRID_BEFORE:
+                _record_first(self.grid_before, _property_owner(el, TRPR, TR), _int(el.get(VAL), 0))
+            elif tag == TXBX:
+                self._add_text_box(el)
+            else:  # w:tbl
+                self.holds_table.update(el.iterancestors(TC))
+        # Word records where it last broke pages; without those, count explicit page breaks
+        self.p_breaks, self.tc_breaks = _page_breaks(rendered, {}) if rendered else _page_breaks(explicit, before)
+
+    def text(self, p) -> str:
+        """The printed text of one ``w:p``: runs, tabs and line breaks; no text boxes, field codes or deletions."""
+        return "".join(self.pieces.get(p, ()))
+
+    def _add_text(self, el, tag: str) -> None:
+        """Adds ``el``'s text to each paragraph it prints in: the enclosing ``w:p`` elements up
+        to the first element whose content is not paragraph text (see ``_SKIP``)."""
+        piece = _run_text(el, tag)
+        if piece is None:
+            return
+        parent = el.getparent()
+        while parent is not None:
+            tag = parent.tag
+            if tag == P:
+                self.pieces.setdefault(parent, []).append(piece)
+                if not self._inside_paragraph(parent):
+                    return
+            elif tag in _NOT_PARAGRAPH_TEXT:
+                return
+            parent = parent.getparent()
+
+    def _inside_paragraph(self, p) -> bool:
+        inside = self._in_paragraph.get(p)
+        if inside is None:
+            inside = self._in_paragraph[p] = _has_ancestor(p, P)
+        return inside
+
+    def _add_text_box(self, box) -> None:
+        """A ``w:txbxContent`` belongs to the paragraphs around it, once: not the VML fallback
+        copy of a DrawingML box, nor a box inside another box (its paragraphs are read with the outer one)."""
+        if next(box.iterancestors(FALLBACK, TXBX), None) is None:
+            for p in box.iterancestors(P):
+                self.boxes.setdefault(p, []).append(box)
+
+
+def _run_text(el, tag: str) -> str | None:
+    """What one run-level element prints, None for nothing (a page break, an unreadable symbol)."""
+    if tag == T:
+        return el.text or ""
+    if tag == TAB:
+        return "\t"
+    if tag == NO_BREAK_HYPHEN:
+        return "-"
+    if tag == SYM:
+        char = el.get(CHAR)
+        if char:
+            try:
+                return chr(int(char, 16))
+            except (ValueError, OverflowError):
+                return None
+        return None
+    return None if el.get(TYPE) == "page" else "\n"  # w:br, w:cr
+
+
+def _property_owner(el, properties: str, owner: str):
+    """The row, cell or paragraph whose (first) ``properties`` element holds ``el``, or None."""
+    props = el.getparent()
+    if props is None or props.tag != properties:
+        return None
+    parent = props.getparent()
+    if parent is None or parent.tag != owner or _first_child(parent, properties) is not props:
+        return None
+    return parent
+
+
+def _has_ancestor(element, tag: str) -> bool:
+    """Whether an element above ``element`` is a ``tag`` (stepping up in Python: see :func:`_first_child`)."""
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _record_first(values: dict, owner, value) -> None:
+    """Records ``value`` for ``owner`` unless one came earlier: lookups read the first property element."""
+    if owner is not None and owner not in values:
+        values[owner] = value
+
+
+def _page_breaks(breaks: list, before: dict) -> tuple[dict, dict]:
+    """Page breaks counted by paragraph (each break in every ``w:p`` around it, plus
+    ``pageBreakBefore``) and by cell (the sum over every ``w:p`` inside the cell)."""
+    by_p: dict = dict(before)
+    for br in breaks:
+        for p in br.iterancestors(P):
+            by_p[p] = by_p.get(p, 0) + 1
+    by_tc: dict = {}
+    for p, count in by_p.items():
+        for tc in p.iterancestors(TC):
+            by_tc[tc] = by_tc.get(tc, 0) + count
+    return by_p, by_tc
 
 
 # --- walking the body ---------------------------------------------------------------------
 
 
 class _Builder:
-    def __init__(self, path: str, input_format: str, rendered_breaks: bool):
+    def __init__(self, path: str, input_format: str, index: _Index):
         self.doc = Document(path=path, input_format=input_format)
         self.ordinal = 0
         self.page = 1
-        # Word records where it last broke pages; without those, count explicit page breaks
-        self.rendered_breaks = rendered_breaks
+        self.index = index
 
     def walk(self, parent) -> None:
         """Body-level children in order; content controls and similar wrappers are looked through."""
         for child in parent.iterchildren():
             tag = child.tag
-            if tag == _W + "p":
+            if tag == P:
                 self.paragraph(child)
-            elif tag == _W + "tbl":
+            elif tag == TBL:
                 self.table(child)
-            elif tag == _W + "sdt":
-                content = child.find(_W + "sdtContent")
+            elif tag == SDT:
+                content = _first_child(child, SDT_CONTENT)
                 if content is not None:
                     self.walk(content)
             elif tag in _CONTAINERS:
                 self.walk(child)
 
-    def _count_breaks(self, p) -> int:
-        if self.rendered_breaks:
-            return sum(1 for _ in p.iter(_W + "lastRenderedPageBreak"))
-        breaks = sum(1 for br in p.iter(_W + "br") if br.get(_W + "type") == "page")
-        ppr = p.find(_W + "pPr")
-        if ppr is not None and ppr.find(_W + "pageBreakBefore") is not None:
-            val = ppr.find(_W + "pageBreakBefore").get(_W + "val")
-            breaks += val not in ("0", "false", "off")
-        return breaks
-
     def paragraph(self, p) -> None:
+        index = self.index
         self.ordinal += 1
-        self.page += self._count_breaks(p)
-        text = paragraph_text(p).strip()
+        self.page += index.p_breaks.get(p, 0)
+        text = index.text(p).strip()
         if text:
             self.doc.blocks.append(Paragraph(text, self.ordinal, self.page, _heading_level(p)))
         # a text box anchored here: its paragraphs follow the anchor paragraph
-        for box in _text_boxes(p):
-            for inner in box.iter(_W + "p"):
-                inner_text = paragraph_text(inner).strip()
+        for box in index.boxes.get(p, ()):
+            for inner in box.iter(P):
+                inner_text = index.text(inner).strip()
                 if inner_text:
                     self.ordinal += 1
                     self.doc.blocks.append(Paragraph(inner_text, self.ordinal, self.page))
 
     def table(self, tbl) -> None:
-        rows = _grid_rows(tbl)
-        if _is_frame(rows):
+        index = self.index
+        rows = _grid_rows(tbl, index)
+        if _is_frame(rows, index):
             # a one-column layout frame around content: read what is inside it as body content
             for row in rows:
                 for tc, _, _ in row:
@@ -219,15 +407,16 @@ class _Builder:
             row_page = self.page
             cells: list[Cell] = []
             for tc, col, span in row:
-                self.page += sum(self._count_breaks(p) for p in tc.iter(_W + "p"))
-                nested.extend(tc.iter(_W + "tbl"))
-                vmerge = _vmerge(tc)
+                self.page += index.tc_breaks.get(tc, 0)
+                if tc in index.holds_table:
+                    nested.extend(tc.iter(TBL))
+                vmerge = index.merges.get(tc)
                 if vmerge == "continue" and col in origins:
                     origins[col].rowspan += 1
                     continue
                 if vmerge == "continue":
                     vmerge = "restart"  # nothing above to continue (e.g. a table split in two): Word starts a merge here
-                cell = Cell(cell_text(tc), self.ordinal, row_page, float(col), colspan=span)
+                cell = Cell(_cell_text(tc, index), self.ordinal, row_page, float(col), colspan=span)
                 cells.append(cell)
                 for c in range(col, col + span):
                     origins.pop(c, None)
@@ -242,59 +431,57 @@ class _Builder:
             self.doc.blocks.append(Table(out_rows, index=len(self.doc.tables), source="docx"))
         # nested tables follow their outer table (only the outermost ones; they recurse themselves)
         for inner in nested:
-            if not any(a in nested for a in inner.iterancestors(_W + "tbl")):
+            if not any(a in nested for a in inner.iterancestors(TBL)):
                 self.table(inner)
 
 
-def _property_int(element, properties: str, name: str, default: int) -> int:
-    """``w:val`` of ``<properties><name w:val=.../>`` under ``element`` (row or cell), else ``default``."""
-    props = element.find(_W + properties)
-    found = props.find(_W + name) if props is not None else None
-    return _int(found.get(_W + "val"), default) if found is not None else default
-
-
-def _grid_rows(tbl) -> list[list[tuple[object, int, int]]]:
+def _grid_rows(tbl, index: _Index) -> list[list[tuple[object, int, int]]]:
     """Each row as ``(w:tc, grid column, gridSpan)``, honouring ``w:gridBefore``."""
     rows = []
-    for tr in _children(tbl, "tr"):
-        col = _property_int(tr, "trPr", "gridBefore", 0)
+    for tr in _children(tbl, TR):
+        col = index.grid_before.get(tr, 0)
         cells = []
-        for tc in _children(tr, "tc"):
-            span = max(1, _property_int(tc, "tcPr", "gridSpan", 1))
+        for tc in _children(tr, TC):
+            span = index.spans.get(tc, 1)
             cells.append((tc, col, span))
             col += span
         rows.append(cells)
     return rows
 
 
-def _children(parent, local: str):
-    """Direct ``w:<local>`` children, looking through content controls and custom XML wrappers."""
+def _children(parent, tag: str) -> list:
+    """Direct ``tag`` children, looking through content controls and custom XML wrappers."""
+    found = []
     for child in parent.iterchildren():
-        if child.tag == _W + local:
-            yield child
-        elif child.tag == _W + "sdt":
-            content = child.find(_W + "sdtContent")
+        child_tag = child.tag
+        if child_tag == tag:
+            found.append(child)
+        elif child_tag == SDT:
+            content = _first_child(child, SDT_CONTENT)
             if content is not None:
-                yield from _children(content, local)
-        elif child.tag == _W + "customXml":
-            yield from _children(child, local)
+                found += _children(content, tag)
+        elif child_tag == CUSTOM_XML:
+            found += _children(child, tag)
+    return found
 
 
-def _is_frame(rows) -> bool:
+def _first_child(element, tag: str):
+    """The first direct ``tag`` child, as ``element.find(tag)`` returns it.
+
+    Comparing the tags of an element's few children in Python is cheaper than ElementPath, or
+    than the tag matcher lxml builds for every ``iterchildren(tag)`` call.
+    """
+    for child in element.iterchildren():
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _is_frame(rows, index: _Index) -> bool:
     """A table of one column whose cells hold nested tables: a layout frame, not data."""
     if not rows or any(len(r) != 1 or r[0][2] != 1 for r in rows):
         return False
-    return any(next(tc.iter(_W + "tbl"), None) is not None for r in rows for tc, _, _ in r)
-
-
-def _vmerge(tc) -> str | None:
-    tcpr = tc.find(_W + "tcPr")
-    if tcpr is None:
-        return None
-    vm = tcpr.find(_W + "vMerge")
-    if vm is None:
-        return None
-    return "restart" if vm.get(_W + "val") == "restart" else "continue"
+    return any(tc in index.holds_table for r in rows for tc, _, _ in r)
 
 
 def _int(text: str | None, default: int = 0) -> int:
@@ -309,65 +496,30 @@ def _int(text: str | None, default: int = 0) -> int:
 
 def paragraph_text(p) -> str:
     """The printed text of one ``w:p``: runs, tabs and line breaks; no text boxes, fields codes or deletions."""
-    parts: list[str] = []
-    _collect(p, parts)
-    return "".join(parts)
-
-
-def _collect(el, parts: list[str]) -> None:
-    for child in el.iterchildren():
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP or tag == _W + "del" or tag == _W + "pPr" or tag == _W + "rPr":
-            continue
-        if tag == _W + "t":
-            parts.append(child.text or "")
-        elif tag == _W + "tab":
-            parts.append("\t")
-        elif tag in (_W + "br", _W + "cr"):
-            if child.get(_W + "type") != "page":
-                parts.append("\n")
-        elif tag == _W + "noBreakHyphen":
-            parts.append("-")
-        elif tag == _W + "sym":
-            char = child.get(_W + "char")
-            if char:
-                try:
-                    parts.append(chr(int(char, 16)))
-                except ValueError:
-                    pass
-        else:
-            _collect(child, parts)
+    return _Index(p).text(p)
 
 
 def cell_text(tc) -> str:
     """A cell's own paragraphs joined by newlines (nested tables are read as tables of their own)."""
-    lines = [paragraph_text(p).strip() for p in _children(tc, "p")]
+    return _cell_text(tc, _Index(tc))
+
+
+def _cell_text(tc, index: _Index) -> str:
+    lines = [index.text(p).strip() for p in _children(tc, P)]
     return "\n".join(line for line in lines if line).strip()
 
 
-def _text_boxes(p) -> list:
-    """``w:txbxContent`` elements anchored in this paragraph, once each (not the VML fallback copy)."""
-    boxes = []
-    for box in p.iter(_W + "txbxContent"):
-        if any(a.tag == "{%s}Fallback" % MC for a in box.iterancestors()):
-            continue
-        if any(a.tag == _W + "txbxContent" for a in box.iterancestors()):
-            continue
-        boxes.append(box)
-    return boxes
-
-
 def _heading_level(p) -> int | None:
-    ppr = p.find(_W + "pPr")
+    ppr = _first_child(p, PPR)
     if ppr is None:
         return None
-    outline = ppr.find(_W + "outlineLvl")
+    outline = _first_child(ppr, OUTLINE)
     if outline is not None:
-        level = _int(outline.get(_W + "val"), 9)
+        level = _int(outline.get(VAL), 9)
         return level + 1 if level < 9 else None
-    style = ppr.find(_W + "pStyle")
+    style = _first_child(ppr, PSTYLE)
     if style is not None:
-        sid = (style.get(_W + "val") or "").lower()
+        sid = (style.get(VAL) or "").lower()
         if sid.startswith("heading") and sid[7:].isdigit():
             return int(sid[7:])
     return None
