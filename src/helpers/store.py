@@ -10,18 +10,26 @@ integers with nulls (DuckDB ``BIGINT``; Parquet int64, read by pandas as ``Int64
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache, partial
+from itertools import repeat
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import outputs, schema
 from .fileio import atomic_path
-from .tables.model import value_source
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
 DUCKDB_MEMORY = "512MB"  # DuckDB spills to disk beyond this while building the database
+COMPRESSION = "zstd"
+ROW_GROUP_ROWS = 1 << 16  # rows a streamed table buffers before writing them as one Parquet row group
 BASE_TABLES = ("reports", "cells", "sections", "checks", "warnings", "errors", "duplicates", "cross_year_checks",
                "overrides_applied", "fields")
 WIDE_TABLES = ("active_disclosure", "applications", "review_litigation", "processing_fees")
@@ -33,9 +41,25 @@ _SQL_TYPE = {outputs.INT: "BIGINT", outputs.FLOAT: "DOUBLE"}
 
 
 def discover_reports(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` (nested folders too) except the manifest, read-me and hidden files."""
-    return sorted(p for p in Path(raw_dir).rglob("*") if p.is_file() and p.name.lower() not in IGNORED_NAMES
-                  and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts))
+    """Every file under ``raw_dir`` (nested folders too, but not linked ones) except the manifest,
+    read-me and hidden files, in path order. One ``scandir`` per folder: hidden folders are not
+    entered, and entries say whether they are files without a ``stat`` of their own."""
+    found: list[Path] = []
+    folders = [Path(raw_dir)]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir() and not entry.is_symlink():
+                        folders.append(folder / entry.name)
+                    elif entry.is_file() and entry.name.lower() not in IGNORED_NAMES:
+                        found.append(folder / entry.name)
+        except PermissionError:  # as Path.rglob: an unreadable folder is skipped
+            continue
+    return sorted(found)
 
 
 def arrow_schema(name: str) -> pa.Schema:
@@ -58,7 +82,7 @@ def arrow_schema(name: str) -> pa.Schema:
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression=COMPRESSION)
 
 
 class Columns:
@@ -83,59 +107,104 @@ class Columns:
         return self.data[name]
 
 
-def rows_batch(name: str, rows: list[dict]) -> pa.RecordBatch:
-    """A few rows of one output table as an Arrow batch (long-lived rows live in Arrow memory)."""
-    target = arrow_schema(name)
-    return pa.RecordBatch.from_pydict({c: [r.get(c) for r in rows] for c in target.names}, schema=target)
-
-
 def _rows_table(name: str, rows) -> pa.Table:
-    """Column by column, from Arrow batches, a :class:`Columns` buffer or a list of row dicts."""
+    """Column by column, from a :class:`Columns` buffer, a DataFrame (NaN read as null) or a
+    list of row dicts."""
     target = arrow_schema(name)
-    if rows and isinstance(rows, list) and isinstance(rows[0], pa.RecordBatch):
-        return pa.Table.from_batches(rows, schema=target)
     if isinstance(rows, Columns):
         arrays = {c: pa.array(rows.data[c], type=target.field(c).type) for c in target.names}
+    elif isinstance(rows, pd.DataFrame):
+        arrays = {c: pa.array(rows[c], type=target.field(c).type, from_pandas=True) for c in target.names}
     else:
         arrays = {c: pa.array([r.get(c) for r in rows], type=target.field(c).type) for c in target.names}
     return pa.table(arrays, schema=target)
 
 
-_FIELDS: dict = {}
+def _columns_batch(name: str, columns: dict[str, list]) -> pa.RecordBatch:
+    """Buffered rows of table ``name`` (a list per column) as one Arrow batch."""
+    target = arrow_schema(name)
+    return pa.RecordBatch.from_arrays([pa.array(columns[c], type=target.field(c).type) for c in target.names],
+                                      schema=target)
 
 
-def cells_batch(report_id: str, cells: list[list], changed: dict[str, dict]) -> pa.RecordBatch:
-    """One report's ``cells`` rows (compact payload lists) as an Arrow batch.
+@lru_cache(maxsize=1)
+def _field_columns() -> pa.RecordBatch:
+    """What ``cells`` takes from the schema for each key: its table, subtable, row, column and unit."""
+    fields = schema.all_fields()
+    return pa.RecordBatch.from_pydict({name: pa.array([getattr(f, name) for f in fields], pa.string())
+                                       for name in ("key", "table", "subtable", "row", "column", "unit")})
 
-    ``changed`` maps keys to applied overrides: the cell shows the corrected value and keeps
-    the parsed one in ``original_value``.
+
+CELL_BUFFER = ("report_id", "key", "value", "raw_text", "printed_label", "unit", "page", "line", "derived", "source",
+               "confidence", "overridden", "original_value")  # what a cells sink is given; the rest is joined
+
+
+def cells_batch(columns: dict[str, list]) -> pa.RecordBatch:
+    """Buffered ``cells`` rows (the lists of :data:`CELL_BUFFER`) as one Arrow batch.
+
+    Each key's table, subtable, row and column come from the schema by one vectorised lookup,
+    and so does the unit where none is printed (``printed or field.unit``).
     """
-    if not _FIELDS:
-        _FIELDS.update({f.key: f for f in schema.all_fields()})
     target = arrow_schema("cells")
-    cols: dict[str, list] = {c: [] for c in target.names}
-    for key, value, raw, label, unit, page, line, derived, confidence in cells:
-        f = _FIELDS[key]
-        override = changed.get(key)
-        shown = override["value"] if override is not None else value
-        cols["report_id"].append(report_id)
-        cols["key"].append(key)
-        cols["table"].append(f.table)
-        cols["subtable"].append(f.subtable)
-        cols["row"].append(f.row)
-        cols["column"].append(f.column)
-        cols["value"].append(None if shown is None else float(shown))
-        cols["raw_text"].append(raw)
-        cols["printed_label"].append(label or None)
-        cols["unit"].append(unit or f.unit)
-        cols["page"].append(page)
-        cols["line"].append(line)
-        cols["derived"].append(bool(derived))
-        cols["source"].append(value_source(derived, confidence))
-        cols["confidence"].append(confidence)
-        cols["overridden"].append(override is not None)
-        cols["original_value"].append(None if override is None or value is None else float(value))
-    return pa.RecordBatch.from_pydict(cols, schema=target)
+    keys = pa.array(columns["key"], pa.string())
+    fields = _field_columns().take(pc.index_in(keys, value_set=_field_columns().column("key")))
+    printed = pa.array(columns["unit"], pa.string())
+    arrays = {
+        "key": keys,
+        **{name: fields.column(name) for name in ("table", "subtable", "row", "column")},
+        "unit": pc.coalesce(pc.if_else(pc.equal(printed, ""), pa.scalar(None, pa.string()), printed),
+                            fields.column("unit")),
+    }
+    return pa.RecordBatch.from_arrays(
+        [arrays[c] if c in arrays else pa.array(columns[c], type=target.field(c).type) for c in target.names],
+        schema=target)
+
+
+class TableSink:
+    """One output table streamed to Parquet while it is assembled: rows are buffered as a list
+    per column and written a row group at a time, so memory holds one row group, not the table.
+
+    Open it with :func:`table_sink`.
+    """
+
+    def __init__(self, name: str, writer: pq.ParquetWriter, max_rows: int):
+        self.name = name
+        self.num_rows = 0
+        self._writer = writer
+        self._max_rows = max_rows
+        self._to_batch = cells_batch if name == "cells" else partial(_columns_batch, name)
+        self._buffer: dict[str, list] = {c: [] for c in (CELL_BUFFER if name == "cells"
+                                                          else outputs.table(name).column_names)}
+
+    def add(self, columns: dict[str, list], **constants) -> None:
+        """Append rows given as equally long column lists; ``constants`` are columns that hold one
+        value in every row. Together they name every buffered column."""
+        n = len(next(iter(columns.values()))) if columns else 0
+        for name, values in columns.items():
+            self._buffer[name].extend(values)
+        for name, value in constants.items():
+            self._buffer[name].extend(repeat(value, n))
+        self.num_rows += n
+        if len(self._buffer[next(iter(self._buffer))]) >= self._max_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is buffered as one row group."""
+        if self._buffer[next(iter(self._buffer))]:
+            self._writer.write_batch(self._to_batch(self._buffer))
+            for values in self._buffer.values():
+                values.clear()
+
+
+@contextmanager
+def table_sink(name: str, out_dir: Path, max_rows: int = ROW_GROUP_ROWS) -> Iterator[TableSink]:
+    """A :class:`TableSink` for table ``name``; ``out_dir/name.parquet`` appears whole when the
+    block ends without an error, and not at all otherwise."""
+    with atomic_path(Path(out_dir) / f"{name}.parquet") as tmp, \
+            pq.ParquetWriter(tmp, arrow_schema(name), compression=COMPRESSION) as writer:
+        sink = TableSink(name, writer, max_rows)
+        yield sink
+        sink.flush()
 
 
 def _wide_sql(name: str) -> str:
@@ -179,18 +248,21 @@ def _require_whole_counts(con) -> None:
                                                                             for file, key, value in bad))
 
 
-def write_tables(rows: dict, out_dir: Path) -> dict[str, int]:
-    """Write every table to ``out_dir`` as Parquet and into ``ogi.duckdb``; return row counts."""
+def write_tables(rows: dict, out_dir: Path, streamed: dict[str, int] | None = None) -> dict[str, int]:
+    """Write every table to ``out_dir`` as Parquet and into ``ogi.duckdb``; return row counts.
+
+    ``rows`` holds each base table's rows (a :class:`Columns` buffer, a DataFrame or a list of row dicts),
+    except the tables in ``streamed`` (name → rows), already written by a :func:`table_sink`.
+    """
     import duckdb
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = dict(streamed or {})
     for name in BASE_TABLES:
-        if name == "cells":
-            table = pa.Table.from_batches(rows.pop("cells"), schema=arrow_schema("cells"))
-        else:
-            table = _rows_table(name, rows.pop(name))
+        if name in counts:
+            continue
+        table = _rows_table(name, rows.pop(name))
         _write_parquet(table, out_dir / f"{name}.parquet")
         counts[name] = table.num_rows
         del table  # one table in memory at a time
