@@ -9,7 +9,7 @@ Results are written in packs, one file per batch a worker parsed (creating a fil
 more than filling it), each written whole or not at all: an 8-byte length, the pickled index
 of its entries, then for each entry the pickled :func:`entry_summary` (what deciding which
 reports to keep needs) and the pickled :func:`entry_rows` (the report's rows, column by
-column), each readable alone. Packs live in a folder named after the parser version, the
+column; the cells as an Arrow record batch), each readable alone. Packs live in a folder named after the parser version, the
 options variant and :data:`CACHE_FORMAT`, so another version's results are never read. The
 cache is a private local folder, so pickle is safe here.
 """
@@ -22,16 +22,25 @@ import os
 import pickle
 import struct
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
+
+import pyarrow as pa
 
 from . import schema
 from .checks import Check
 from .fileio import atomic_write_bytes
 from .report import PARSER_VERSION, Report, file_sha256
+from .tables import CellValue
+from .tables.model import value_source
 
-CACHE_FORMAT = 2  # bump whenever the pack layout, entry_summary or entry_rows change
+CACHE_FORMAT = 3  # bump whenever the pack layout, entry_summary or entry_rows change
 PACK_SUFFIX = ".pack"
 CHECK_COLUMNS = ("id", "scope", "status", "detail", "blank_as_zero")
+PARSED_CELLS = pa.schema([("key", pa.string()), ("value", pa.float64()), ("raw_text", pa.string()),
+                          ("printed_label", pa.string()), ("unit", pa.string()), ("page", pa.int64()),
+                          ("line", pa.int64()), ("derived", pa.bool_()), ("source", pa.string()),
+                          ("confidence", pa.float64())])
 _LENGTH = struct.Struct("<Q")
 _KEY_SEPARATOR = "\x1f"  # unit separator: never part of a key
 # one string object per key for every report's values (keeps long-lived memory compact)
@@ -77,30 +86,43 @@ def _unpacked_values(packed: tuple[str, list]) -> dict:
 
 
 def entry_rows(report: Report) -> dict:
-    """The report's rows of the ``cells``, ``checks`` and ``sections`` tables as lists per output
-    column (without the columns the corpus adds), and its parser warnings.
+    """The report's rows of the ``cells``, ``checks`` and ``sections`` tables (without the
+    columns the corpus adds), and its parser warnings.
 
-    Cells keep what the parser read: the value as a float (as the table stores it), the printed
-    label or None, the unit as printed; the schema's columns are joined at assembly.
+    Cells are an Arrow record batch of :data:`PARSED_CELLS` (serialised: read back without a
+    copy); checks and sections are lists per column.
     """
-    records = report.cell_records
     return {
-        "cells": {
-            "key": [c.key for c in records],
-            "value": [None if c.value is None else float(c.value) for c in records],
-            "raw_text": [c.raw for c in records],
-            "printed_label": [c.label or None for c in records],
-            "unit": [c.unit for c in records],
-            "page": [c.page for c in records],
-            "line": [c.line for c in records],
-            "derived": [bool(c.derived) for c in records],
-            "source": [c.source for c in records],
-            "confidence": [c.confidence for c in records],
-        },
+        "cells": parsed_cells(report.cell_records).serialize().to_pybytes(),
         "checks": check_columns(report.check_records),
         "sections": {"section": list(report.sections), "text": list(report.sections.values())},
         "warnings": list(report.warnings),
     }
+
+
+_CELL_FIELDS = attrgetter("key", "value", "raw", "label", "unit", "page", "line", "derived", "confidence")
+
+
+def parsed_cells(records: list[CellValue]) -> pa.RecordBatch:
+    """Cells as the parser read them: the value as a float (as the table stores it), the
+    printed label or None, the unit as printed; the schema's columns are joined at assembly."""
+    if not records:
+        return pa.RecordBatch.from_pylist([], schema=PARSED_CELLS)
+    key, value, raw, label, unit, page, line, derived, confidence = zip(*map(_CELL_FIELDS, records))
+    derived = list(map(bool, derived))
+    columns = {
+        "key": key,
+        "value": [None if v is None else float(v) for v in value],
+        "raw_text": raw,
+        "printed_label": [text or None for text in label],
+        "unit": unit,
+        "page": page,
+        "line": line,
+        "derived": derived,
+        "source": list(map(value_source, derived, confidence)),
+        "confidence": confidence,
+    }
+    return pa.RecordBatch.from_arrays([pa.array(columns[f.name], f.type) for f in PARSED_CELLS], schema=PARSED_CELLS)
 
 
 def check_columns(checks: list[Check]) -> dict[str, list]:
@@ -172,8 +194,11 @@ class Cache:
         return summary
 
     def load_rows(self, sha: str, input_format: str) -> dict:
-        """The rows of one report (see :func:`entry_rows`), without decoding its summary."""
-        return pickle.loads(self._read(sha, input_format, rows=True))
+        """The rows of one report (see :func:`entry_rows`, cells as a record batch), without
+        decoding its summary."""
+        rows = pickle.loads(self._read(sha, input_format, rows=True))
+        rows["cells"] = pa.ipc.read_record_batch(pa.py_buffer(rows["cells"]), PARSED_CELLS)
+        return rows
 
     def store(self, entries: list[dict]) -> None:
         """Write :func:`report_entry` records as one pack, whole or not at all."""

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import engines, outputs, schema
 from .agency import describe_agency
@@ -39,7 +40,14 @@ from .fileio import atomic_write_bytes
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
 from .report import PARSER_VERSION
-from .store import DB_NAME, Columns, discover_reports, table_sink, write_tables
+from .store import (
+    DB_NAME,
+    Columns,
+    database,
+    discover_reports,
+    table_sink,
+    write_tables,
+)
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
 MANIFEST_NAME = "manifest.json"
@@ -243,7 +251,8 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], overri
 
     Two passes over the cache: the small summaries decide which reports are kept; then each
     kept report's rows are read once and streamed to Parquet (:data:`STREAMED`), so that
-    memory holds a row group of the large tables rather than the tables."""
+    memory holds a row group of the large tables rather than the tables. DuckDB loads those
+    while the cross-year checks run."""
     rows: dict = {"reports": Columns("reports"), "warnings": Columns("warnings"), "errors": [], "duplicates": [],
                   "overrides_applied": []}
     kept = _keep(files, cache, manifest, rows)
@@ -257,9 +266,11 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], overri
             f, summary = kept[sha]
             _report_rows(sha, f, summary, agencies[sha], cache.load_rows(f.sha, f.input_format), overrides, rows,
                          sinks)
-    rows["cross_year_checks"] = _cross_year(kept, rows)
-    rows["fields"] = schema.data_dictionary()
-    return write_tables(rows, out_dir, {name: sink.num_rows for name, sink in sinks.items()})
+    with database(out_dir) as db:
+        db.load_in_background(STREAMED)  # DuckDB loads the large tables while the cross-year checks run
+        rows["cross_year_checks"] = _cross_year(kept, rows)
+        rows["fields"] = schema.data_dictionary()
+        return write_tables(rows, out_dir, {name: sink.num_rows for name, sink in sinks.items()}, db)
 
 
 def _keep(files: list[_File], cache: Cache, manifest: dict[str, str], rows: dict) -> dict[str, tuple[_File, dict]]:
@@ -363,7 +374,8 @@ def _report_rows(sha: str, f: _File, summary: dict, info, parsed: dict, override
         rows["warnings"].add(report_id=sha, file=f.rel, source="parser", message=warning)
     sinks["sections"].add(parsed["sections"], report_id=sha)
     if applied:
-        sinks["cells"].add(_overridden_cells(parsed["cells"], {c["key"]: c for c in applied}), report_id=sha)
+        cells, columns = _overridden_cells(parsed["cells"], {c["key"]: c for c in applied})
+        sinks["cells"].add(cells, report_id=sha, **columns)
     else:
         sinks["cells"].add(parsed["cells"], report_id=sha, overridden=False, original_value=None)
     rows["reports"].add(
@@ -383,24 +395,25 @@ def _report_rows(sha: str, f: _File, summary: dict, info, parsed: dict, override
     summary["values"] = values  # cross-year checks use the corrected values
 
 
-def _rechecked(values: dict, template: str, cells: dict[str, list]) -> dict[str, list]:
+def _rechecked(values: dict, template: str, cells: pa.RecordBatch) -> dict[str, list]:
     """The identity checks run again on corrected values, over the Table 2 rows the report prints."""
-    printed = sorted({schema.field(key).row for key, raw in zip(cells["key"], cells["raw_text"])
+    printed = sorted({schema.field(key).row for key, raw in zip(cells.column("key").to_pylist(),
+                                                                cells.column("raw_text").to_pylist())
                       if key.startswith("t2.") and raw is not None})
     return check_columns(run_checks(values, template, printed))
 
 
-def _overridden_cells(cells: dict[str, list], changed: dict[str, dict]) -> dict[str, list]:
-    """A report's cells with its overrides (``changed``: key → applied override): the cell shows
-    the corrected value and keeps the parsed one in ``original_value``."""
-    override = [changed.get(key) for key in cells["key"]]
-    return {
-        **cells,
-        "value": [parsed if o is None else None if o["value"] is None else float(o["value"])
-                  for parsed, o in zip(cells["value"], override)],
-        "overridden": [o is not None for o in override],
-        "original_value": [None if o is None else parsed for parsed, o in zip(cells["value"], override)],
-    }
+def _overridden_cells(cells: pa.RecordBatch, changed: dict[str, dict]) -> tuple[pa.RecordBatch, dict[str, list]]:
+    """A report's cells with its overrides (``changed``: key → applied override): the cells
+    showing the corrected values, and their ``overridden`` and ``original_value`` columns (the
+    value as parsed)."""
+    parsed = cells.column("value").to_pylist()
+    override = [changed.get(key) for key in cells.column("key").to_pylist()]
+    shown = [value if o is None else None if o["value"] is None else float(o["value"])
+             for value, o in zip(parsed, override)]
+    corrected = cells.set_column(cells.schema.get_field_index("value"), "value", pa.array(shown, pa.float64()))
+    return corrected, {"overridden": [o is not None for o in override],
+                       "original_value": [None if o is None else value for value, o in zip(parsed, override)]}
 
 
 __all__ = ["IngestSummary", "ingest", "read_manifest"]

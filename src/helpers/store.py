@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache, partial
@@ -120,7 +121,7 @@ def _rows_table(name: str, rows) -> pa.Table:
     return pa.table(arrays, schema=target)
 
 
-def _columns_batch(name: str, columns: dict[str, list]) -> pa.RecordBatch:
+def _columns_batch(name: str, columns: dict[str, list], parsed: pa.Table | None = None) -> pa.RecordBatch:
     """Buffered rows of table ``name`` (a list per column) as one Arrow batch."""
     target = arrow_schema(name)
     return pa.RecordBatch.from_arrays([pa.array(columns[c], type=target.field(c).type) for c in target.names],
@@ -135,34 +136,31 @@ def _field_columns() -> pa.RecordBatch:
                                        for name in ("key", "table", "subtable", "row", "column", "unit")})
 
 
-CELL_BUFFER = ("report_id", "key", "value", "raw_text", "printed_label", "unit", "page", "line", "derived", "source",
-               "confidence", "overridden", "original_value")  # what a cells sink is given; the rest is joined
+CELL_LISTS = ("report_id", "overridden", "original_value")  # a cells sink's columns given as lists
 
 
-def cells_batch(columns: dict[str, list]) -> pa.RecordBatch:
-    """Buffered ``cells`` rows (the lists of :data:`CELL_BUFFER`) as one Arrow batch.
+def cells_batch(columns: dict[str, list], parsed: pa.Table) -> pa.RecordBatch:
+    """Buffered ``cells`` rows as one Arrow batch: the parsed cells (``parsed``, the columns of
+    :data:`helpers.cache.PARSED_CELLS`) and the lists of :data:`CELL_LISTS`.
 
     Each key's table, subtable, row and column come from the schema by one vectorised lookup,
     and so does the unit where none is printed (``printed or field.unit``).
     """
     target = arrow_schema("cells")
-    keys = pa.array(columns["key"], pa.string())
-    fields = _field_columns().take(pc.index_in(keys, value_set=_field_columns().column("key")))
-    printed = pa.array(columns["unit"], pa.string())
-    arrays = {
-        "key": keys,
-        **{name: fields.column(name) for name in ("table", "subtable", "row", "column")},
-        "unit": pc.coalesce(pc.if_else(pc.equal(printed, ""), pa.scalar(None, pa.string()), printed),
-                            fields.column("unit")),
-    }
-    return pa.RecordBatch.from_arrays(
-        [arrays[c] if c in arrays else pa.array(columns[c], type=target.field(c).type) for c in target.names],
-        schema=target)
+    arrays = {name: parsed.column(name).combine_chunks() for name in parsed.column_names}
+    arrays.update({name: pa.array(columns[name], type=target.field(name).type) for name in CELL_LISTS})
+    fields = _field_columns().take(pc.index_in(arrays["key"], value_set=_field_columns().column("key")))
+    arrays.update({name: fields.column(name) for name in ("table", "subtable", "row", "column")})
+    printed = arrays["unit"]
+    arrays["unit"] = pc.coalesce(pc.if_else(pc.equal(printed, ""), pa.scalar(None, pa.string()), printed),
+                                 fields.column("unit"))
+    return pa.RecordBatch.from_arrays([arrays[c] for c in target.names], schema=target)
 
 
 class TableSink:
-    """One output table streamed to Parquet while it is assembled: rows are buffered as a list
-    per column and written a row group at a time, so memory holds one row group, not the table.
+    """One output table streamed to Parquet while it is assembled: rows are buffered (a list
+    per column, or Arrow batches) and written a row group at a time, so memory holds one row
+    group, not the table.
 
     Open it with :func:`table_sink`.
     """
@@ -173,27 +171,37 @@ class TableSink:
         self._writer = writer
         self._max_rows = max_rows
         self._to_batch = cells_batch if name == "cells" else partial(_columns_batch, name)
-        self._buffer: dict[str, list] = {c: [] for c in (CELL_BUFFER if name == "cells"
-                                                          else outputs.table(name).column_names)}
+        self._lists: dict[str, list] = {c: [] for c in (CELL_LISTS if name == "cells"
+                                                         else outputs.table(name).column_names)}
+        self._batches: list[pa.RecordBatch] = []
+        self._buffered = 0
 
-    def add(self, columns: dict[str, list], **constants) -> None:
-        """Append rows given as equally long column lists; ``constants`` are columns that hold one
-        value in every row. Together they name every buffered column."""
-        n = len(next(iter(columns.values()))) if columns else 0
+    def add(self, rows: dict[str, list] | pa.RecordBatch, **columns) -> None:
+        """Append rows: equally long column lists or an Arrow batch, and further ``columns``,
+        each a list or one value for every row. Together they name every buffered column."""
+        if isinstance(rows, pa.RecordBatch):
+            n = rows.num_rows
+            self._batches.append(rows)
+        else:
+            n = len(next(iter(rows.values()))) if rows else 0
+            for name, values in rows.items():
+                self._lists[name].extend(values)
         for name, values in columns.items():
-            self._buffer[name].extend(values)
-        for name, value in constants.items():
-            self._buffer[name].extend(repeat(value, n))
+            self._lists[name].extend(values if isinstance(values, list) else repeat(values, n))
         self.num_rows += n
-        if len(self._buffer[next(iter(self._buffer))]) >= self._max_rows:
+        self._buffered += n
+        if self._buffered >= self._max_rows:
             self.flush()
 
     def flush(self) -> None:
         """Write what is buffered as one row group."""
-        if self._buffer[next(iter(self._buffer))]:
-            self._writer.write_batch(self._to_batch(self._buffer))
-            for values in self._buffer.values():
+        if self._buffered:
+            parsed = pa.Table.from_batches(self._batches) if self._batches else None
+            self._writer.write_batch(self._to_batch(self._lists, parsed))
+            for values in self._lists.values():
                 values.clear()
+            self._batches.clear()
+            self._buffered = 0
 
 
 @contextmanager
@@ -248,14 +256,76 @@ def _require_whole_counts(con) -> None:
                                                                             for file, key, value in bad))
 
 
-def write_tables(rows: dict, out_dir: Path, streamed: dict[str, int] | None = None) -> dict[str, int]:
+class Database:
+    """``ogi.duckdb`` while it is built (open it with :func:`database`): base tables are loaded
+    from their Parquet files, the wide tables derived from ``cells``. :meth:`load_in_background`
+    lets DuckDB load the large tables on another core while the caller assembles the rest."""
+
+    def __init__(self, path: str, out_dir: Path):
+        import duckdb
+
+        self.con = duckdb.connect(path, config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
+        self.out_dir = Path(out_dir)
+        self.loaded: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def load(self, names) -> None:
+        """Create the base tables ``names`` from their Parquet files; with ``cells``, the wide tables too."""
+        for name in names:
+            self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
+                             [str(self.out_dir / f"{name}.parquet")])
+            self.loaded.add(name)
+            if name == "cells":
+                for wide in WIDE_TABLES:
+                    self.con.execute(f"CREATE TABLE {wide} AS {_wide_sql(wide)}")
+
+    def load_in_background(self, names) -> None:
+        """:meth:`load` in a thread (DuckDB works without the GIL); :meth:`wait` joins it."""
+        self._thread = threading.Thread(target=self._load_guarded, args=(tuple(names),), name="ogi-duckdb")
+        self._thread.start()
+
+    def _load_guarded(self, names: tuple[str, ...]) -> None:
+        try:
+            self.load(names)
+        except BaseException as exc:  # noqa: BLE001 - raised again by wait(), in the caller's thread
+            self._error = exc
+
+    def wait(self) -> None:
+        """Join the background load; its error, if any, is raised here."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        self.con.close()
+
+
+@contextmanager
+def database(out_dir: Path) -> Iterator[Database]:
+    """A :class:`Database` for ``out_dir/ogi.duckdb``, which appears whole when the block ends
+    without an error, and not at all otherwise."""
+    out_dir = Path(out_dir)
+    with atomic_path(out_dir / DB_NAME, create=False) as tmp_db:  # duckdb creates the file itself
+        db = Database(tmp_db, out_dir)
+        try:
+            yield db
+        finally:
+            db.close()
+
+
+def write_tables(rows: dict, out_dir: Path, streamed: dict[str, int] | None = None,
+                 db: Database | None = None) -> dict[str, int]:
     """Write every table to ``out_dir`` as Parquet and into ``ogi.duckdb``; return row counts.
 
     ``rows`` holds each base table's rows (a :class:`Columns` buffer, a DataFrame or a list of row dicts),
     except the tables in ``streamed`` (name → rows), already written by a :func:`table_sink`.
+    ``db``: the database being built (some tables may be loading already); by default a new one.
     """
-    import duckdb
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = dict(streamed or {})
@@ -266,19 +336,22 @@ def write_tables(rows: dict, out_dir: Path, streamed: dict[str, int] | None = No
         _write_parquet(table, out_dir / f"{name}.parquet")
         counts[name] = table.num_rows
         del table  # one table in memory at a time
-    with atomic_path(out_dir / DB_NAME, create=False) as tmp_db:  # duckdb creates the file itself
-        con = duckdb.connect(tmp_db, config={"memory_limit": DUCKDB_MEMORY, "threads": 2})
-        try:
-            for name in BASE_TABLES:
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(out_dir / f"{name}.parquet")])
-            _require_whole_counts(con)
-            for name in WIDE_TABLES:
-                con.execute(f"CREATE TABLE {name} AS {_wide_sql(name)}")
-                wide = con.sql(f"SELECT * FROM {name}").to_arrow_table()
-                wide = pa.Table.from_batches(wide.to_batches(), schema=arrow_schema(name)) if wide.num_rows else \
-                    arrow_schema(name).empty_table()
-                _write_parquet(wide, out_dir / f"{name}.parquet")
-                counts[name] = wide.num_rows
-        finally:
-            con.close()
+    if db is not None:
+        return _finish_database(db, counts)
+    with database(out_dir) as own:
+        return _finish_database(own, counts)
+
+
+def _finish_database(db: Database, counts: dict[str, int]) -> dict[str, int]:
+    """Load what is not loaded yet, refuse fractional counts, and export the wide tables to Parquet
+    (``counts`` gains their rows)."""
+    db.wait()
+    db.load([name for name in BASE_TABLES if name not in db.loaded])
+    _require_whole_counts(db.con)
+    for name in WIDE_TABLES:
+        wide = db.con.sql(f"SELECT * FROM {name}").to_arrow_table()
+        wide = pa.Table.from_batches(wide.to_batches(), schema=arrow_schema(name)) if wide.num_rows else \
+            arrow_schema(name).empty_table()
+        _write_parquet(wide, db.out_dir / f"{name}.parquet")
+        counts[name] = wide.num_rows
     return counts
