@@ -8,10 +8,11 @@ files that have not been touched.
 Results are written in packs, one file per batch a worker parsed (creating a file costs far
 more than filling it), each written whole or not at all: an 8-byte length, the pickled index
 of its entries, then for each entry the pickled :func:`entry_summary` (what deciding which
-reports to keep needs) and the pickled :func:`entry_rows` (the report's rows, column by
-column; the cells as an Arrow record batch), each readable alone. Packs live in a folder named after the parser version, the
-options variant and :data:`CACHE_FORMAT`, so another version's results are never read. The
-cache is a private local folder, so pickle is safe here.
+reports to keep needs) and the pickled :func:`entry_rows` (the report's rows: cells as an
+Arrow record batch, checks and sections column by column), each readable alone. Packs live
+in a folder named after the parser version, the options variant and :data:`CACHE_FORMAT`, so
+another version's results are never read. The cache is a private local folder, so pickle is
+safe here.
 """
 
 from __future__ import annotations

@@ -40,14 +40,7 @@ from .fileio import atomic_write_bytes
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
 from .report import PARSER_VERSION
-from .store import (
-    DB_NAME,
-    Columns,
-    database,
-    discover_reports,
-    table_sink,
-    write_tables,
-)
+from .store import DB_NAME, Columns, database, discover_reports, table_sink, write_tables
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
 MANIFEST_NAME = "manifest.json"

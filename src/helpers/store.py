@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
@@ -121,7 +121,7 @@ def _rows_table(name: str, rows) -> pa.Table:
     return pa.table(arrays, schema=target)
 
 
-def _columns_batch(name: str, columns: dict[str, list], parsed: pa.Table | None = None) -> pa.RecordBatch:
+def _columns_batch(name: str, columns: dict[str, list]) -> pa.RecordBatch:
     """Buffered rows of table ``name`` (a list per column) as one Arrow batch."""
     target = arrow_schema(name)
     return pa.RecordBatch.from_arrays([pa.array(columns[c], type=target.field(c).type) for c in target.names],
@@ -170,7 +170,6 @@ class TableSink:
         self.num_rows = 0
         self._writer = writer
         self._max_rows = max_rows
-        self._to_batch = cells_batch if name == "cells" else partial(_columns_batch, name)
         self._lists: dict[str, list] = {c: [] for c in (CELL_LISTS if name == "cells"
                                                          else outputs.table(name).column_names)}
         self._batches: list[pa.RecordBatch] = []
@@ -196,8 +195,8 @@ class TableSink:
     def flush(self) -> None:
         """Write what is buffered as one row group."""
         if self._buffered:
-            parsed = pa.Table.from_batches(self._batches) if self._batches else None
-            self._writer.write_batch(self._to_batch(self._lists, parsed))
+            self._writer.write_batch(cells_batch(self._lists, pa.Table.from_batches(self._batches))
+                                     if self.name == "cells" else _columns_batch(self.name, self._lists))
             for values in self._lists.values():
                 values.clear()
             self._batches.clear()
