@@ -13,7 +13,6 @@ from helpers.store import (
     FractionalCountError,
     arrow_schema,
     discover_reports,
-    rows_batch,
     write_tables,
 )
 
@@ -38,7 +37,7 @@ def _write(out, cells: list[dict]) -> dict[str, int]:
     rows: dict = {name: [] for name in BASE_TABLES}
     ids = sorted({c["report_id"] for c in cells})
     rows["reports"] = [{"report_id": rid, "file": f"{rid}.txt"} for rid in ids]
-    rows["cells"] = [rows_batch("cells", cells)]
+    rows["cells"] = cells
     rows["fields"] = schema.data_dictionary()
     return write_tables(rows, out)
 

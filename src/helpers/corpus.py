@@ -22,25 +22,29 @@ import csv
 import json
 import os
 import sys
+import threading
 import time
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import engines, outputs, schema
 from .agency import describe_agency
-from .cache import Cache, fingerprint
-from .fileio import atomic_write_bytes
+from .cache import Cache, check_columns, fingerprint
 from .checks import run_checks
 from .crossyear import cross_year_checks
+from .fileio import atomic_write_bytes
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
 from .report import PARSER_VERSION
-from .store import DB_NAME, Columns, cells_batch, discover_reports, rows_batch, write_tables
+from .store import DB_NAME, Columns, database, discover_reports, table_sink, write_tables
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
 MANIFEST_NAME = "manifest.json"
+STREAMED = ("cells", "sections", "checks")  # the large tables, written to Parquet as they are assembled
 
 
 @dataclass
@@ -77,6 +81,7 @@ class _File:
     sha: str | None
     input_format: str
     in_manifest: bool
+    stat: os.stat_result | None = None  # when it was hashed
 
 
 def read_manifest(raw_dir: Path) -> dict[str, str]:
@@ -88,12 +93,27 @@ def read_manifest(raw_dir: Path) -> dict[str, str]:
         return {row["file"]: (row.get("sha256") or "").lower() for row in csv.DictReader(handle) if row.get("file")}
 
 
-def _progress(total: int, enabled: bool | None):
-    from tqdm import tqdm
+class _NoProgress:
+    """A progress bar that shows nothing (spares importing tqdm when none is shown)."""
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        return None
+
+
+def _progress(total: int, enabled: bool | None):
     if enabled is None:
         enabled = sys.stderr.isatty() and not os.environ.get("CI")
-    return tqdm(total=total, disable=not enabled, unit="report", desc="parsing", file=sys.stderr)
+    if not enabled:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", desc="parsing", file=sys.stderr)
 
 
 def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None, engine: str = "local",
@@ -109,17 +129,7 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
     options = {"ocr": ocr, "ocr_cache": str(out_dir / ".cache" / "ocr")}
     cache = Cache(out_dir / ".cache", options)
     manifest = read_manifest(raw_dir)
-    files: list[_File] = []
-    out_resolved = out_dir.resolve()
-    for path in discover_reports(raw_dir):
-        if out_resolved in path.resolve().parents:  # outputs written inside the raw folder are not inputs
-            continue
-        rel = path.relative_to(raw_dir).as_posix()
-        try:
-            sha = cache.sha256(path)
-        except OSError:
-            sha = None
-        files.append(_File(rel, path, sha, input_format(path), rel in manifest))
+    files = _discover(raw_dir, out_dir, cache, manifest)
     cache.save_stats()
     override_bytes = overrides_path.read_bytes() if overrides_path.exists() else b""
     manifest_bytes = (raw_dir / "sources.csv").read_bytes() if (raw_dir / "sources.csv").exists() else b""
@@ -135,21 +145,23 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
         return summary
 
     # parse what the cache lacks, one file per distinct content
-    todo: dict[tuple[str, str], str] = {}
+    todo: dict[tuple[str, str], engines.Task] = {}
     for f in files:
         if f.sha is not None and not cache.has(f.sha, f.input_format):
-            todo.setdefault((f.sha, f.input_format), str(f.path))
+            todo.setdefault((f.sha, f.input_format), engines.task(f.path, f.sha, f.stat))
     summary.n_parsed = len(todo)
     summary.n_cached = len({(f.sha, f.input_format) for f in files if f.sha is not None}) - len(todo)
+    warm_up = threading.Thread(target=_load_assembly_tables, name="ogi-warm-up", daemon=True)
     with _progress(len(todo), progress) as bar:
         for brief in engines.run(list(todo.values()), str(cache.root), engine=engine, workers=workers,
-                                 scheduler=scheduler, options=options):
+                                 scheduler=scheduler, options=options, on_start=warm_up.start):
             bar.update(1)
             if on_file is not None:
                 on_file(brief)
+    if warm_up.ident is not None:
+        warm_up.join()
 
-    tables = _assemble(files, cache, manifest, raw_dir, overrides_path)
-    counts = write_tables(tables, out_dir)
+    counts = _assemble(files, cache, manifest, overrides_path, out_dir)
     summary.tables = counts
     summary.n_reports = counts.get("reports", 0)
     summary.n_errors = counts.get("errors", 0)
@@ -159,6 +171,43 @@ def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None,
                                   "tables": counts})
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _discover(raw_dir: Path, out_dir: Path, cache: Cache, manifest: dict[str, str]) -> list[_File]:
+    """Every input file under ``raw_dir``, hashed (outputs written inside the raw folder are not inputs)."""
+    files: list[_File] = []
+    out_resolved = out_dir.resolve()
+    folders: dict[Path, Path] = {}
+    for path in discover_reports(raw_dir):
+        resolved = _resolved(path, folders)
+        if out_resolved in resolved.parents:
+            continue
+        rel = path.relative_to(raw_dir).as_posix()
+        try:
+            sha, stat = cache.sha256(path, resolved)
+        except OSError:
+            sha, stat = None, None
+        files.append(_File(rel, path, sha, input_format(path), rel in manifest, stat))
+    return files
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """``path.resolve()``, resolving each folder once (``folders`` remembers them): a file that
+    is not a link resolves to its resolved folder and its own name."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = folders.get(path.parent)
+    if folder is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return folder / path.name
+
+
+def _load_assembly_tables() -> None:
+    """Load what assembling the tables needs (the agency-division table, DuckDB) ahead of time,
+    in a thread while the workers parse; a failure is left for the assembly to raise."""
+    with suppress(Exception):  # the assembly's own call fails again, and reports it
+        describe_agency("北京市人民政府")
+        import duckdb  # noqa: F401
 
 
 def _read_out_manifest(out_dir: Path) -> dict:
@@ -189,13 +238,37 @@ def _disagreements(a: dict, b: dict) -> list[str]:
     return out
 
 
-def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_dir: Path, overrides_path: Path) -> dict:
-    """All output rows. Two passes over the cache: the small summaries decide which reports are
-    kept; then each kept report's full result is loaded once and turned into Arrow batches, so
-    that memory holds compact columns rather than millions of Python objects."""
-    rows: dict = {name: [] for name in ("reports", "errors", "duplicates", "cross_year_checks", "overrides_applied",
-                                        "cells", "sections", "checks")}
-    rows["warnings"] = Columns("warnings")
+def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], overrides_path: Path,
+              out_dir: Path) -> dict[str, int]:
+    """Build and write every output table; return their row counts.
+
+    Two passes over the cache: the small summaries decide which reports are kept; then each
+    kept report's rows are read once and streamed to Parquet (:data:`STREAMED`), so that
+    memory holds a row group of the large tables rather than the tables. DuckDB loads those
+    while the cross-year checks run."""
+    rows: dict = {"reports": Columns("reports"), "warnings": Columns("warnings"), "errors": [], "duplicates": [],
+                  "overrides_applied": []}
+    kept = _keep(files, cache, manifest, rows)
+    agencies = {sha: describe_agency(s["meta"].get("agency_name")) for sha, (_, s) in kept.items()}
+    _same_agency_and_year(kept, agencies, rows)
+
+    overrides: list[Override] = read_overrides(overrides_path) if overrides_path.exists() else []
+    with ExitStack() as stack:
+        sinks = {name: stack.enter_context(table_sink(name, out_dir)) for name in STREAMED}
+        for sha in sorted(kept, key=lambda s: kept[s][0].rel):
+            f, summary = kept[sha]
+            _report_rows(sha, f, summary, agencies[sha], cache.load_rows(f.sha, f.input_format), overrides, rows,
+                         sinks)
+    with database(out_dir) as db:
+        db.load_in_background(STREAMED)  # DuckDB loads the large tables while the cross-year checks run
+        rows["cross_year_checks"] = _cross_year(kept, rows)
+        rows["fields"] = schema.data_dictionary()
+        return write_tables(rows, out_dir, {name: sink.num_rows for name, sink in sinks.items()}, db)
+
+
+def _keep(files: list[_File], cache: Cache, manifest: dict[str, str], rows: dict) -> dict[str, tuple[_File, dict]]:
+    """Every file's summary: errors and byte-identical copies listed, manifest differences
+    warned about; the rest, one per content, returned by sha256."""
     present = {f.rel for f in files}
     for rel in sorted(set(manifest) - present):
         rows["warnings"].add(report_id=None, file=rel, source="manifest",
@@ -223,24 +296,22 @@ def _assemble(files: list[_File], cache: Cache, manifest: dict[str, str], raw_di
                                        "values_disagree": False, "n_disagreements": 0, "detail": None})
             continue
         kept[f.sha] = (f, summary)
-    agencies = {sha: describe_agency(s["meta"].get("agency_name")) for sha, (_, s) in kept.items()}
-    _same_agency_and_year(kept, agencies, rows)
+    return kept
 
-    overrides: list[Override] = read_overrides(overrides_path) if overrides_path.exists() else []
-    for sha in sorted(kept, key=lambda s: kept[s][0].rel):
-        f, summary = kept[sha]
-        _report_rows(sha, f, summary, agencies[sha], cache.load(f.sha, f.input_format), overrides, rows)
 
-    frame = pd.DataFrame(rows["reports"], columns=["report_id", "agency_key", "report_year", "template"])
+def _cross_year(kept: dict[str, tuple[_File, dict]], rows: dict) -> pd.DataFrame:
+    """The cross-year checks of the kept reports (with their corrected values); a failed check
+    is also a warning."""
+    reports = rows["reports"]
+    columns = ["report_id", "agency_key", "report_year", "template"]
+    frame = pd.DataFrame(list(zip(*(reports.column(c) for c in columns))), columns=columns)
     xyear = cross_year_checks(frame, {sha: kept[sha][1]["values"] for sha in kept})
-    rows["cross_year_checks"] = xyear.astype(object).where(xyear.notna(), None).to_dict("records")
-    for rec in rows["cross_year_checks"]:
-        if rec["status"] == "fail":
-            rows["warnings"].add(report_id=rec["report_id"], file=kept[rec["report_id"]][0].rel, source="cross_year",
-                                 message=f"{rec['id']} {rec['scope']} ({rec['report_year'] - 1}→{rec['report_year']}): "
-                                         f"{rec['detail']}")
-    rows["fields"] = schema.data_dictionary()
-    return rows
+    failed = xyear[xyear["status"] == "fail"]
+    for rec in failed.astype(object).where(failed.notna(), None).to_dict("records"):
+        rows["warnings"].add(report_id=rec["report_id"], file=kept[rec["report_id"]][0].rel, source="cross_year",
+                             message=f"{rec['id']} {rec['scope']} ({rec['report_year'] - 1}→{rec['report_year']}): "
+                                     f"{rec['detail']}")
+    return xyear
 
 
 def _same_agency_and_year(kept: dict, agencies: dict, rows: dict) -> None:
@@ -274,42 +345,68 @@ def _optional_bool(value) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _report_rows(sha: str, f: _File, summary: dict, info, payload: dict, overrides: list[Override], rows: dict) -> None:
-    """One kept report's rows in every table (overrides applied, identities re-checked if needed)."""
+def _report_rows(sha: str, f: _File, summary: dict, info, parsed: dict, overrides: list[Override], rows: dict,
+                 sinks: dict) -> None:
+    """One kept report's rows in every table (overrides applied, identities re-checked if needed);
+    ``parsed`` is its cached rows (:func:`helpers.cache.entry_rows`)."""
     meta = summary["meta"]
-    applied, notes = apply_overrides(overrides, sha, info.agency_key, meta.get("report_year"), summary["values"])
-    values = dict(summary["values"])
-    for change in applied:
-        values[change["key"]] = change["value"]
-        rows["overrides_applied"].append({"report_id": sha, **change})
+    values = summary["values"]
+    applied, notes = apply_overrides(overrides, sha, info.agency_key, meta.get("report_year"), values)
+    if applied:
+        values = dict(values)
+        for change in applied:
+            values[change["key"]] = change["value"]
+            rows["overrides_applied"].append({"report_id": sha, **change})
     for note in notes:
         rows["warnings"].add(report_id=sha, file=f.rel, source="overrides", message=note)
-    check_rows = payload["checks"]
+    checks = parsed["checks"]
     if applied and meta.get("template") in schema.TEMPLATES:
-        printed = sorted({schema.field(c[0]).row for c in payload["cells"] if c[0].startswith("t2.") and c[2] is not None})
-        check_rows = [[c.id, c.scope, c.status, c.detail, c.blank_as_zero]
-                      for c in run_checks(values, meta["template"], printed)]
-    rows["checks"].append(rows_batch("checks", [{"report_id": sha, "id": c[0], "scope": c[1], "status": c[2],
-                                                 "detail": c[3], "blank_as_zero": c[4]} for c in check_rows]))
-    for warning in payload["warnings"]:
+        checks = _rechecked(values, meta["template"], parsed["cells"])
+    sinks["checks"].add(checks, report_id=sha)
+    for warning in parsed["warnings"]:
         rows["warnings"].add(report_id=sha, file=f.rel, source="parser", message=warning)
-    rows["sections"].append(rows_batch("sections", [{"report_id": sha, "section": key, "text": text}
-                                                    for key, text in (payload.get("sections") or {}).items()]))
-    rows["cells"].append(cells_batch(sha, payload["cells"], {c["key"]: c for c in applied}))
-    rows["reports"].append({
-        "report_id": sha, "file": f.rel, "input_format": summary["input_format"],
-        "agency_name": meta.get("agency_name"), "agency_key": info.agency_key, "province": info.province,
-        "city": info.city, "county": info.county, "agency_level": info.agency_level,
-        "agency_type": info.agency_type, "report_year": meta.get("report_year"), "template": meta.get("template"),
-        "published_date": meta.get("published_date"), "period_start": meta.get("period_start"),
-        "period_end": meta.get("period_end"), "is_part_year": _optional_bool(meta.get("is_part_year")),
-        "status": summary["status"],
-        "n_values": sum(v is not None for v in values.values()), "n_keys": len(values),
-        "n_failed_checks": sum(1 for c in check_rows if c[2] == "fail"), "n_warnings": len(payload["warnings"]),
-        "n_overrides": len(applied), "n_ocr_pages": len(meta.get("ocr_pages") or ()), "in_manifest": f.in_manifest,
-        "parser_version": summary["parser_version"],
-    })
+    sinks["sections"].add(parsed["sections"], report_id=sha)
+    if applied:
+        cells, columns = _overridden_cells(parsed["cells"], {c["key"]: c for c in applied})
+        sinks["cells"].add(cells, report_id=sha, **columns)
+    else:
+        sinks["cells"].add(parsed["cells"], report_id=sha, overridden=False, original_value=None)
+    rows["reports"].add(
+        report_id=sha, file=f.rel, input_format=summary["input_format"],
+        agency_name=meta.get("agency_name"), agency_key=info.agency_key, province=info.province,
+        city=info.city, county=info.county, agency_level=info.agency_level,
+        agency_type=info.agency_type, report_year=meta.get("report_year"), template=meta.get("template"),
+        published_date=meta.get("published_date"), period_start=meta.get("period_start"),
+        period_end=meta.get("period_end"), is_part_year=_optional_bool(meta.get("is_part_year")),
+        status=summary["status"],
+        n_values=len(values) - list(values.values()).count(None),  # values are numbers or None
+        n_keys=len(values),
+        n_failed_checks=checks["status"].count("fail"), n_warnings=len(parsed["warnings"]),
+        n_overrides=len(applied), n_ocr_pages=len(meta.get("ocr_pages") or ()), in_manifest=f.in_manifest,
+        parser_version=summary["parser_version"],
+    )
     summary["values"] = values  # cross-year checks use the corrected values
+
+
+def _rechecked(values: dict, template: str, cells: pa.RecordBatch) -> dict[str, list]:
+    """The identity checks run again on corrected values, over the Table 2 rows the report prints."""
+    printed = sorted({schema.field(key).row for key, raw in zip(cells.column("key").to_pylist(),
+                                                                cells.column("raw_text").to_pylist())
+                      if key.startswith("t2.") and raw is not None})
+    return check_columns(run_checks(values, template, printed))
+
+
+def _overridden_cells(cells: pa.RecordBatch, changed: dict[str, dict]) -> tuple[pa.RecordBatch, dict[str, list]]:
+    """A report's cells with its overrides (``changed``: key → applied override): the cells
+    showing the corrected values, and their ``overridden`` and ``original_value`` columns (the
+    value as parsed)."""
+    parsed = cells.column("value").to_pylist()
+    override = [changed.get(key) for key in cells.column("key").to_pylist()]
+    shown = [value if o is None else None if o["value"] is None else float(o["value"])
+             for value, o in zip(parsed, override)]
+    corrected = cells.set_column(cells.schema.get_field_index("value"), "value", pa.array(shown, pa.float64()))
+    return corrected, {"overridden": [o is not None for o in override],
+                       "original_value": [None if o is None else value for value, o in zip(parsed, override)]}
 
 
 __all__ = ["IngestSummary", "ingest", "read_manifest"]

@@ -337,35 +337,36 @@ def _completeness(template, values, t1, t2, t3, warnings, ocr: bool = False) -> 
     return complete
 
 
-def read_report(path: str | Path, **options) -> Report:
+def read_report(path: str | Path, sha256: str | None = None, **options) -> Report:
     """Parse one report file. Raises :class:`~helpers.errors.ReportError` if it is not readable as one.
 
+    ``sha256``: the file's hash when the caller has it already (it is then not hashed again).
     ``options`` go to the reader: for PDFs ``ocr`` (default True: scanned pages are OCR'd),
     ``ocr_cache`` (a folder for recognised pages) and ``progress`` (a bar per OCR'd page).
     """
     path_str = str(path)
     try:
-        sha = file_sha256(path)
+        sha = sha256 or file_sha256(path)
     except OSError as exc:
         raise ReportError(path_str, UNREADABLE, f"cannot open the file: {exc.strerror or exc}") from exc
     doc = read_document(path, **options)
     return analyse(doc, path_str, sha)
 
 
-def parse_file(path: str | Path, **options) -> Report:
+def parse_file(path: str | Path, sha256: str | None = None, **options) -> Report:
     """Like :func:`read_report`, but a bad file gives a report with status ``error`` instead of raising.
 
     An unexpected exception (a bug, or a library failing on a file no test has seen) becomes an
     error record of type ``parser_error`` naming it, so that a batch goes on.
     """
     try:
-        return read_report(path, **options)
+        return read_report(path, sha256, **options)
     except ReportError as exc:
         record = exc.as_record()
     except Exception as exc:  # noqa: BLE001 - the batch must go on; the record names the failure
         record = {"type": PARSER_ERROR, "message": f"unexpected {type(exc).__name__}: {exc}"}
     try:
-        sha = file_sha256(path)
+        sha = sha256 or file_sha256(path)
     except OSError:
         sha = None
     return Report(str(path), sha, input_format(path), ERROR, {
