@@ -299,8 +299,10 @@ def print_targets(fmt_rows, scale_rows, sizes) -> None:
     thd = [r for r in ok_rows if r["format"] in ("text", "html", "docx")]
     if thd:
         rate = sum(r["n"] for r in thd) / sum(r["seconds"] for r in thd)
-        rows.append(("text/HTML/DOCX throughput (total)", f"≥ {TARGETS['text_html_docx_rate']:.0f} reports/s",
-                     f"{rate:.1f} reports/s", rate >= TARGETS["text_html_docx_rate"]))
+        # each corpus pays the pool's start, the imports and the writes once: a floor of ~0.5 s
+        rows.append(("text/HTML/DOCX throughput (per-format corpora, total)",
+                     f"≥ {TARGETS['text_html_docx_rate']:.0f} reports/s", f"{rate:.1f} reports/s",
+                     rate >= TARGETS["text_html_docx_rate"]))
     for r in ok_rows:
         if r["format"] == "pdf":
             rows.append(("text-layer PDF throughput", f"≥ {TARGETS['pdf_rate']:.0f} reports/s",
@@ -317,7 +319,10 @@ def print_targets(fmt_rows, scale_rows, sizes) -> None:
         mems = [m for m in (r["mem"]["tree"], r["mem"]["main"]) if m is not None]
         if r["first"] and not r["first"]["error"]:
             fs = r["first"]["summary"].get("seconds") or r["first"]["wall"]
-            rows.append((f"first full ingest, {n:,} reports", "—", f"{fs:.1f} s", None))
+            target = TARGETS["text_html_docx_rate"] if n >= 10_000 else None
+            rows.append((f"first full ingest, {n:,} text/HTML/DOCX reports",
+                         f"≥ {target:.0f} reports/s" if target else "—", f"{fs:.1f} s = {n / fs:.1f} reports/s",
+                         (n / fs >= target) if target else None))
         if r["again"] and not r["again"]["error"]:
             a_s = r["again"]["summary"].get("seconds") or r["again"]["wall"]
             target = TARGETS["reingest_10k_s"] if n >= 10_000 else None
