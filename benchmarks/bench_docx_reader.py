@@ -21,22 +21,15 @@ import statistics
 import sys
 import time
 import zipfile
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from timing import timed  # noqa: E402 - after the path set-up
 
-def _timed(function, items) -> list[float]:
-    times = []
-    for item in items:
-        start = time.process_time()
-        try:
-            function(item)
-        except Exception:  # noqa: BLE001 - an error record is a result too (the attachment-only rendering)
-            pass
-        times.append(time.process_time() - start)
-    return times
+_timed_cpu = partial(timed, clock=time.process_time)
 
 
 def _line(name: str, times: list[float]) -> str:
@@ -62,11 +55,11 @@ def main() -> None:
 
     methods = {"docx.Document": docx.Document, "read_docx": read_docx, "read_report": read_report}
     for method in methods.values():
-        _timed(method, files[:5])
+        _timed_cpu(method, files[:5])
     rounds: dict[str, list[list[float]]] = {name: [] for name in methods}
     for _ in range(args.rounds):
         for name, method in methods.items():
-            rounds[name].append(_timed(method, files))
+            rounds[name].append(_timed_cpu(method, files))
     best = {name: min(times, key=sum) for name, times in rounds.items()}
     print(f"{len(files)} DOCX files, best of {args.rounds} rounds")
     for name, times in best.items():
@@ -84,10 +77,10 @@ def main() -> None:
         _Builder("", "docx", pair[1]).walk(pair[0])
 
     stages = {
-        "unzip + lxml parse": lambda: _timed(lambda p: _load_body(str(p)), readable),
-        "one pass (_Index)": lambda: _timed(_Index, bodies),
-        "walk": lambda: _timed(walk, list(zip(bodies, indexes))),
-        "analyse (tables, checks, meta)": lambda: _timed(lambda d: analyse(d, d.path, "0" * 64), documents),
+        "unzip + lxml parse": lambda: _timed_cpu(lambda p: _load_body(str(p)), readable),
+        "one pass (_Index)": lambda: _timed_cpu(_Index, bodies),
+        "walk": lambda: _timed_cpu(walk, list(zip(bodies, indexes))),
+        "analyse (tables, checks, meta)": lambda: _timed_cpu(lambda d: analyse(d, d.path, "0" * 64), documents),
     }
     print("per file, mean:")
     for name, stage in stages.items():

@@ -20,24 +20,13 @@ import argparse
 import io
 import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-
-def _timed(function, items) -> list[float]:
-    times = []
-    for item in items:
-        start = time.perf_counter()
-        try:
-            function(item)
-        except Exception:  # noqa: BLE001 - an error record is a result too (the attachment-only page)
-            pass
-        times.append(time.perf_counter() - start)
-    return times
+from timing import timed  # noqa: E402 - after the path set-up
 
 
 def main() -> None:
@@ -61,13 +50,13 @@ def main() -> None:
     def bare_pandas(raw: bytes) -> None:
         pd.read_html(io.BytesIO(raw))
 
-    _timed(read_report, html[:5])
-    _timed(bare_pandas, data[:5])
+    timed(read_report, html[:5])
+    timed(bare_pandas, data[:5])
     ours, theirs, texts = [], [], []
     for _ in range(args.rounds):
-        ours.append(_timed(read_report, html))
-        theirs.append(_timed(bare_pandas, data))
-        texts.append(_timed(read_report, text))
+        ours.append(timed(read_report, html))
+        theirs.append(timed(bare_pandas, data))
+        texts.append(timed(read_report, text))
     best_ours = min(ours, key=sum)
     best_theirs = min(theirs, key=sum)
     best_text = min(texts, key=sum)
@@ -90,11 +79,11 @@ def main() -> None:
         "lxml parse": lambda: [parse_html(t) for t in texts_decoded],
         "locate + walk": lambda: [blocks_from(r, Document(path=str(p), input_format="html"))
                                   for r, p in zip(roots, html)],
-        "analyse (tables, checks, meta)": lambda: _timed(lambda d: analyse(d, d.path, "0" * 64), documents),
+        "analyse (tables, checks, meta)": lambda: timed(lambda d: analyse(d, d.path, "0" * 64), documents),
     }
     print("per page, mean:")
     for name, stage in stages.items():
-        best = min(_timed(lambda _, run=stage: run(), [None])[0] for _ in range(args.rounds))
+        best = min(timed(lambda _, run=stage: run(), [None])[0] for _ in range(args.rounds))
         print(f"  {name:32s} {best / len(html) * 1e3:6.2f} ms")
 
 
