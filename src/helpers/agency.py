@@ -503,6 +503,13 @@ def _describe(text: str) -> AgencyInfo:
     return AgencyInfo(key, *region, _level(parsed.township, region, agency_type), agency_type)
 
 
+def load_tables() -> None:
+    """Load the division and alias tables now (they load on first use otherwise), e.g. in a
+    thread while other work goes on."""
+    _divisions()
+    _alias_map()
+
+
 def describe_agency(name: str | None) -> AgencyInfo:
     """Key, region, level and type of an agency name; every field None for a blank name.
 

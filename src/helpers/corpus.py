@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import engines, outputs, schema
-from .agency import describe_agency
+from .agency import describe_agency, load_tables
 from .cache import Cache, check_columns, fingerprint
 from .checks import run_checks
 from .crossyear import cross_year_checks
@@ -93,27 +93,12 @@ def read_manifest(raw_dir: Path) -> dict[str, str]:
         return {row["file"]: (row.get("sha256") or "").lower() for row in csv.DictReader(handle) if row.get("file")}
 
 
-class _NoProgress:
-    """A progress bar that shows nothing (spares importing tqdm when none is shown)."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-    def update(self, n: int = 1) -> None:
-        return None
-
-
 def _progress(total: int, enabled: bool | None):
-    if enabled is None:
-        enabled = sys.stderr.isatty() and not os.environ.get("CI")
-    if not enabled:
-        return _NoProgress()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="report", desc="parsing", file=sys.stderr)
+    if enabled is None:
+        enabled = sys.stderr.isatty() and not os.environ.get("CI")
+    return tqdm(total=total, disable=not enabled, unit="report", desc="parsing", file=sys.stderr)
 
 
 def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None, engine: str = "local",
@@ -206,7 +191,7 @@ def _load_assembly_tables() -> None:
     """Load what assembling the tables needs (the agency-division table, DuckDB) ahead of time,
     in a thread while the workers parse; a failure is left for the assembly to raise."""
     with suppress(Exception):  # the assembly's own call fails again, and reports it
-        describe_agency("北京市人民政府")
+        load_tables()
         import duckdb  # noqa: F401
 
 
