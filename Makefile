@@ -15,7 +15,7 @@ help:
 	@echo "make run        ingest data/raw, execute the notebooks into reports/, write the Excel workbook"
 	@echo "make test       run the test suite (it executes the notebooks too)"
 	@echo "make lab        open JupyterLab on notebooks/ with the project's kernel"
-	@echo "make bench      run the benchmarks (text, HTML and DOCX readers, PDF backends; see benchmarks/ for the ingest one)"
+	@echo "make bench      run the benchmarks (text, HTML and DOCX readers, PDF backends, hostile files; see benchmarks/ for the ingest one)"
 	@echo "make clean      remove generated data, reports and caches"
 	@echo "make distclean  clean, and remove $(VENV)"
 
@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_html_reader.py
 	$(PY) benchmarks/bench_docx_reader.py
 	$(PY) benchmarks/bench_pdf_backends.py
+	$(PY) benchmarks/bench_hostile.py
 
 $(LAB_STAMP): $(STAMP)
 	$(PY) -m pip install -e '.[dev,lab]'

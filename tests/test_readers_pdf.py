@@ -239,7 +239,7 @@ def test_text_layer_without_unicode_mapping_is_an_error_record(tmp_path, monkeyp
         def close(self):
             self.pdf.close()
 
-    monkeypatch.setattr(pdf_reader, "_open_plumber", lambda path: CidPdf(real_open(path)))
+    monkeypatch.setattr(pdf_reader, "_open_plumber", lambda path, *pages: CidPdf(real_open(path, *pages)))
     report = parse_file(HUAIAN, ocr=False)  # with OCR (the default) such pages are OCR'd instead
     assert report.status == "error"
     assert report.error["type"] == "no_text_layer"

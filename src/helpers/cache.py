@@ -35,7 +35,7 @@ from .report import PARSER_VERSION, Report, file_sha256
 from .tables import CellValue
 from .tables.model import value_source
 
-CACHE_FORMAT = 3  # bump whenever the pack layout, entry_summary or entry_rows change
+CACHE_FORMAT = 4  # bump whenever the pack layout, entry_summary or entry_rows change
 PACK_SUFFIX = ".pack"
 CHECK_COLUMNS = ("id", "scope", "status", "detail", "blank_as_zero")
 PARSED_CELLS = pa.schema([("key", pa.string()), ("value", pa.float64()), ("raw_text", pa.string()),
@@ -60,6 +60,7 @@ def entry_summary(report: Report) -> dict:
         "parser_version": PARSER_VERSION,
         "n_warnings": len(report.warnings),
         "n_failed_checks": sum(1 for c in report.check_records if c.status == "fail"),
+        "retry": report.retry,
     }
 
 
@@ -138,8 +139,11 @@ def report_entry(report: Report) -> dict:
 
 def variant(options: dict | None) -> str:
     """The part of a cache entry's name that parse options change: a PDF parsed without OCR
-    is a different result from the same PDF parsed with it."""
-    return "" if (options or {}).get("ocr", True) else ".noocr"
+    is a different result from the same PDF parsed with it, and so is a file read under
+    other limits (:meth:`helpers.limits.Limits.variant`)."""
+    options = options or {}
+    limits = options.get("limits")
+    return ("" if options.get("ocr", True) else ".noocr") + (limits.variant() if limits is not None else "")
 
 
 class Cache:
@@ -153,7 +157,7 @@ class Cache:
         self._stats: dict[str, list] | None = None  # read on first use: a worker never needs it
         self._stats_changed = False
         self.results = self.root / "results" / f"{PARSER_VERSION}{self.variant}.c{CACHE_FORMAT}"
-        self._where: dict[tuple[str, str], tuple[Path, int, int, int]] | None = None  # see _entries
+        self._where: dict[tuple[str, str], tuple[Path, int, int, int, bool]] | None = None  # see _entries
         self._packs: set[str] = set()
 
     # -- hashes ------------------------------------------------------------------
@@ -186,7 +190,10 @@ class Cache:
 
     # -- parse results -----------------------------------------------------------
     def has(self, sha: str, input_format: str) -> bool:
-        return (sha, input_format) in self._entries()
+        """Whether the cache holds the file's result (an error of a run, such as a timeout, does
+        not count: the file is parsed again)."""
+        where = self._entries().get((sha, input_format))
+        return where is not None and not where[4]
 
     def load_summary(self, sha: str, input_format: str) -> dict:
         """Status, metadata and values only: what deciding which reports to keep needs."""
@@ -208,17 +215,20 @@ class Cache:
             summary = pickle.dumps(entry["summary"], protocol=pickle.HIGHEST_PROTOCOL)
             rows = pickle.dumps(entry["rows"], protocol=pickle.HIGHEST_PROTOCOL)
             index.append((entry["summary"]["sha256"], entry["summary"]["input_format"], offset, len(summary),
-                          len(rows)))
+                          len(rows), bool(entry["summary"].get("retry"))))
             blobs += (summary, rows)
             offset += len(summary) + len(rows)
         if not index:
             return
         head = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        name = hashlib.sha256("\n".join(f"{sha}.{fmt}" for sha, fmt, *_ in index).encode()).hexdigest()[:32]
+        # named by its entries: the same results make the same pack; an error of a run is another one
+        name = hashlib.sha256("\n".join(f"{sha}.{fmt}{'.retry' if retry else ''}"
+                                         for sha, fmt, *_, retry in index).encode()).hexdigest()[:32]
         atomic_write_bytes(self.results / f"{name}{PACK_SUFFIX}", b"".join((_LENGTH.pack(len(head)), head, *blobs)))
 
-    def _entries(self) -> dict[tuple[str, str], tuple[Path, int, int, int]]:
-        """(sha256, input format) → (pack, offset, summary length, rows length), every pack read once."""
+    def _entries(self) -> dict[tuple[str, str], tuple[Path, int, int, int, bool]]:
+        """(sha256, input format) → (pack, offset, summary length, rows length, retry), every pack
+        read once. A file's result wins over an error of a run (``retry``) in another pack."""
         if self._where is None:
             self._where = {}
             self._scan()
@@ -237,15 +247,18 @@ class Cache:
                 with open(path, "rb") as handle:
                     (length,) = _LENGTH.unpack(handle.read(_LENGTH.size))
                     base = _LENGTH.size + length
-                    for sha, input_format, offset, n_summary, n_rows in pickle.loads(handle.read(length)):
-                        self._where[(sha, input_format)] = (path, base + offset, n_summary, n_rows)
+                    for sha, input_format, offset, n_summary, n_rows, retry in pickle.loads(handle.read(length)):
+                        known = self._where.get((sha, input_format))
+                        if known is None or known[4] or not retry:
+                            self._where[(sha, input_format)] = (path, base + offset, n_summary, n_rows, retry)
 
     def _read(self, sha: str, input_format: str, rows: bool) -> bytes:
         """The pickled summary (or rows) of one entry; packs written since the last look are read
         first (the workers add them while this process waits)."""
-        if (sha, input_format) not in self._entries():
+        known = self._entries().get((sha, input_format))
+        if known is None or known[4]:  # a worker may have stored the result since
             self._scan()
-        path, offset, n_summary, n_rows = self._where[(sha, input_format)]
+        path, offset, n_summary, n_rows, _ = self._where[(sha, input_format)]
         with open(path, "rb") as handle:
             handle.seek(offset + n_summary if rows else offset)
             return handle.read(n_rows if rows else n_summary)

@@ -1,7 +1,7 @@
 """Command line.
 
-``ogi parse PATH... [--json]``   one record per file (``--json``: output contract 1)
-``ogi ingest [RAW_DIR] [--out DIR] [--workers N] [--engine local|dask --scheduler ADDR]``
+``ogi parse PATH... [--json] [--limit NAME=VALUE]``   one record per file (``--json``: output contract 1)
+``ogi ingest [RAW_DIR] [--out DIR] [--workers N] [--engine local|dask --scheduler ADDR] [--limit NAME=VALUE]``
 ``ogi query "SQL" [--db FILE] [--format table|csv|json]``
 ``ogi export --xlsx FILE [--db FILE]``
 ``ogi notebooks [--out reports]``        execute the notebooks headless
@@ -18,15 +18,31 @@ import sys
 import time
 from pathlib import Path
 
-from .report import ERROR, parse_file, report_summary
+from .report import ERROR, report_summary
 
 DEFAULT_OUT = "data/processed"
 
 
+def _limits(args: argparse.Namespace, command: str):
+    """The ``--limit`` flags over the declared limits, or None after saying what is wrong."""
+    from .limits import Limits
+
+    try:
+        return Limits.parse(args.limit)
+    except ValueError as exc:
+        print(f"ogi {command}: {exc}", file=sys.stderr)
+        return None
+
+
 def _parse(args: argparse.Namespace) -> int:
+    from .engines import parse_files
+
+    limits = _limits(args, "parse")
+    if limits is None:
+        return 2
     status = 0
-    for path in args.paths:  # the OCR page bar shows on a terminal only
-        report = parse_file(path, ocr=not args.no_ocr, progress=not args.no_progress)
+    options = {"ocr": not args.no_ocr, "progress": not args.no_progress, "limits": limits}
+    for report in parse_files(args.paths, options):  # the OCR page bar shows on a terminal only
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -44,6 +60,9 @@ def _ingest(args: argparse.Namespace) -> int:
     if not raw.is_dir():
         print(f"ogi ingest: {raw} is not a folder", file=sys.stderr)
         return 2
+    limits = _limits(args, "ingest")
+    if limits is None:
+        return 2
 
     def announce(payload: dict) -> None:
         if args.verbose:
@@ -52,7 +71,7 @@ def _ingest(args: argparse.Namespace) -> int:
     try:
         summary = ingest(raw, Path(args.out), workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                          progress=False if args.no_progress else None, overrides=args.overrides, on_file=announce,
-                         ocr=not args.no_ocr)
+                         ocr=not args.no_ocr, limits=limits)
     except OverrideError as exc:
         print(f"ogi ingest: {exc}", file=sys.stderr)
         return 2
@@ -220,6 +239,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _limit_flag(parser: argparse.ArgumentParser) -> None:
+    from .limits import describe
+
+    names = ", ".join(f"{name} ({default})" for name, default, _ in describe())
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help=f"change what one file may cost (repeatable); limits and defaults: {names}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ogi", description="Government information disclosure annual reports → tidy tables")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ocr", action="store_true",
                    help="do not OCR scanned PDF pages (a scan is then a no_text_layer error)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar for OCR'd pages")
+    _limit_flag(p)
     p.set_defaults(func=_parse)
     for name in ("ingest", "run"):
         r = sub.add_parser(name, help="turn a folder of reports into Parquet tables and a DuckDB database"
@@ -244,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do not OCR scanned PDF pages (a scan is then a no_text_layer error)")
         r.add_argument("--summary", action="store_true", help="print one line per input file at the end")
         r.add_argument("--verbose", action="store_true", help="print one line per file as it is parsed")
+        _limit_flag(r)
         r.set_defaults(func=_ingest)
     q = sub.add_parser("query", help="run SQL against the DuckDB database")
     q.add_argument("sql")

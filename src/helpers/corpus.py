@@ -36,6 +36,7 @@ from .agency import describe_agency, load_tables
 from .cache import Cache, check_columns, fingerprint
 from .checks import run_checks
 from .crossyear import cross_year_checks
+from .limits import DEFAULT_LIMITS, Limits
 from .fileio import atomic_write_bytes
 from .overrides import Override, apply_overrides, read_overrides
 from .readers import input_format
@@ -103,22 +104,25 @@ def _progress(total: int, enabled: bool | None):
 
 def ingest(raw_dir: str | Path, out_dir: str | Path, workers: int | None = None, engine: str = "local",
            scheduler: str | None = None, progress: bool | None = None, overrides: str | Path | None = None,
-           on_file=None, ocr: bool = True) -> IngestSummary:
+           on_file=None, ocr: bool = True, limits: Limits | None = None) -> IngestSummary:
     """Turn ``raw_dir`` into the corpus tables in ``out_dir``; see the module docstring.
 
     ``ocr``: read scanned PDF pages by OCR (recognised pages are cached in ``out_dir/.cache/ocr``);
-    False makes a scan an error record (``no_text_layer``)."""
+    False makes a scan an error record (``no_text_layer``). ``limits``: what one file may cost
+    (:class:`~helpers.limits.Limits`; default the declared ones)."""
     started = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     overrides_path = Path(overrides) if overrides else raw_dir.parent / "overrides.csv"
-    options = {"ocr": ocr, "ocr_cache": str(out_dir / ".cache" / "ocr")}
+    limits = limits or DEFAULT_LIMITS
+    options = {"ocr": ocr, "ocr_cache": str(out_dir / ".cache" / "ocr"), "limits": limits}
     cache = Cache(out_dir / ".cache", options)
     manifest = read_manifest(raw_dir)
     files = _discover(raw_dir, out_dir, cache, manifest)
     cache.save_stats()
     override_bytes = overrides_path.read_bytes() if overrides_path.exists() else b""
     manifest_bytes = (raw_dir / "sources.csv").read_bytes() if (raw_dir / "sources.csv").exists() else b""
-    stamp = fingerprint([PARSER_VERSION, cache.variant, *(f"{f.rel}\t{f.sha}\t{f.input_format}" for f in files),
+    stamp = fingerprint([PARSER_VERSION, cache.variant, repr(limits),
+                         *(f"{f.rel}\t{f.sha}\t{f.input_format}" for f in files),
                          fingerprint([override_bytes.decode("utf-8", "replace")]),
                          fingerprint([manifest_bytes.decode("utf-8", "replace")])])
     summary = IngestSummary(n_files=len(files), out_dir=str(out_dir))

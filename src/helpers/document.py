@@ -87,6 +87,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)  # what the reader could not read with certainty
     edge_pages: list[int] = field(default_factory=list)  # pages with a table reaching the page's edge
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (no usable text layer)
+    cuts: list[str] = field(default_factory=list)  # what a limit left unread (helpers.limits), figure and limit
 
     @property
     def tables(self) -> list[Table]:

@@ -1,26 +1,30 @@
-"""Where reports are parsed: a local process pool, or a Dask cluster.
+"""Where reports are parsed: local worker processes, or a Dask cluster.
 
 Both take a list of :data:`Task` (a file and the hash the caller computed for it), parse each
 file into its cache entry (see :func:`helpers.cache.report_entry`), store it, and yield one
 :func:`brief` per file as parses finish; the caller builds the tables from the cache, so the
 outputs do not depend on the engine.
+
+The local engine holds every file to the run limits (:mod:`helpers.workers`): a file that runs
+past ``timeout_s`` or whose worker dies gets an error record (``timeout``, ``worker_died``) and
+the rest go on. On a Dask cluster the reading limits apply, but not the time and memory limits.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import partial
-from itertools import islice
 from pathlib import Path
 
 from .cache import Cache, report_entry
-from .report import parse_file
+from .errors import TIMEOUT, WORKER_DIED
+from .limits import DEFAULT_LIMITS
+from .report import error_report, parse_file
+from .workers import DIED, supervise
 
 ENGINES = ("local", "dask")
-BATCH = 16  # files per task: fewer round trips to the pool
-IN_FLIGHT = 2  # tasks queued per worker: keeps every core busy without holding results
+BATCH = 16  # files per task: fewer round trips to the workers, fewer cache packs
 
 # (path, sha256, size, mtime_ns): a file and its hash as the caller computed it, with the
 # size and mtime it had then; the hash may be None (unknown)
@@ -57,15 +61,55 @@ def brief(entry: dict) -> dict:
                                                               "n_failed_checks", "n_warnings")}}
 
 
-def parse_to_cache(items: list[Task], cache_root: str, options: dict | None = None) -> list[dict]:
+def parse_to_cache(items: list[Task], cache_root: str, options: dict | None = None, started=None) -> list[dict]:
     """Parse a batch of files and store their entries in the cache, as one pack (runs in a worker process).
 
     Workers write the cache themselves so that the large entries never travel back to the
-    parent: it receives only :func:`brief` records.
+    parent: it receives only :func:`brief` records. ``started(i)`` is called as file ``i`` starts.
+    The pack is written once the whole batch is parsed: a worker stopped midway stores nothing.
     """
-    entries = [parse_entry(item, options) for item in items]
+    entries = []
+    for i, item in enumerate(items):
+        if started is not None:
+            started(i)
+        entries.append(parse_entry(item, options))
     Cache(Path(cache_root), options).store([entry for entry in entries if entry["summary"]["sha256"]])
     return [brief(entry) for entry in entries]
+
+
+def _parse_batch(cache_root: str, options: dict | None, items: list[Task], started) -> list[dict]:
+    return parse_to_cache(items, cache_root, options, started)
+
+
+def _failed(cache_root: str, options: dict | None, item: Task, kind: str, detail: str) -> dict:
+    """The entry of a file whose worker timed out or died: an error record, stored as an error
+    of this run (the next ingest tries the file again)."""
+    report = error_report(item[0], _known_sha(item), WORKER_DIED if kind == DIED else TIMEOUT, detail, retry=True)
+    entry = report_entry(report)
+    entry["path"] = item[0]
+    if report.sha256:
+        Cache(Path(cache_root), options).store([entry])
+    return brief(entry)
+
+
+def _parse_reports(options: dict, paths: list[str], started) -> list:
+    reports = []
+    for i, path in enumerate(paths):
+        started(i)
+        reports.append(parse_file(path, **options))
+    return reports
+
+
+def _failed_report(path: str, kind: str, detail: str):
+    return error_report(path, None, WORKER_DIED if kind == DIED else TIMEOUT, detail, retry=True)
+
+
+def parse_files(paths: list[str], options: dict | None = None) -> Iterator:
+    """Each file's :class:`~helpers.report.Report`, in order, parsed in a worker process held to
+    the run limits of ``options["limits"]`` (what ``ogi parse`` does)."""
+    options = dict(options or {})
+    limits = options.get("limits") or DEFAULT_LIMITS
+    return supervise(([str(path)] for path in paths), partial(_parse_reports, options), _failed_report, 1, limits)
 
 
 def _share_cores() -> None:
@@ -93,28 +137,15 @@ def _guided_batches(items: list[Task], workers: int) -> Iterator[list[Task]]:
 
 def run_local(items: list[Task], cache_root: str, workers: int | None = None, options: dict | None = None,
               on_start: Callable[[], None] | None = None) -> Iterator[dict]:
-    """Parse in a process pool (in this process when one worker is asked for); yield briefs.
+    """Parse in worker processes held to the run limits of ``options["limits"]``; yield briefs.
 
-    ``on_start`` is called once the pool's processes are running (never for an in-process
-    parse): from then on this process may use threads without forking them.
+    ``on_start`` is called once the workers are running.
     """
     workers = workers or default_workers()
-    if workers == 1 or len(items) <= 1:
-        for item in items:
-            yield from parse_to_cache([item], cache_root, options)
-        return
-    batches = _guided_batches(items, workers)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_share_cores) as pool:
-        running = {pool.submit(parse_to_cache, batch, cache_root, options)
-                   for batch in islice(batches, workers * IN_FLIGHT)}
-        if on_start is not None:  # a fork-based pool starts all its processes at the first submit
-            on_start()
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                running.update(pool.submit(parse_to_cache, batch, cache_root, options)
-                               for batch in islice(batches, 1))
-                yield from future.result()
+    limits = (options or {}).get("limits") or DEFAULT_LIMITS
+    yield from supervise(_guided_batches(items, workers), partial(_parse_batch, cache_root, options),
+                         partial(_failed, cache_root, options), min(workers, max(1, len(items))), limits,
+                         initializer=_share_cores, on_start=on_start)
 
 
 def run_dask(items: list[Task], cache_root: str, scheduler: str | None, options: dict | None = None,

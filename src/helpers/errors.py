@@ -14,6 +14,10 @@ CORRUPT_FILE = "corrupt_file"  # a PDF/DOCX/XLSX whose structure cannot be opene
 ENCRYPTED = "encrypted"  # needs a password to open
 NO_TEXT_LAYER = "no_text_layer"  # no text to read: a scan with OCR off, or one where OCR found none
 CONVERTER_MISSING = "converter_missing"  # .doc/.wps need LibreOffice, which is not installed
+TOO_LARGE = "too_large"  # over a size, page, cell or memory limit (helpers.limits), nothing of a report read
+BOMB = "bomb"  # an archive member that inflates out of all proportion, or XML entities that expand
+TIMEOUT = "timeout"  # reading it took longer than the wall-time limit: its worker was stopped
+WORKER_DIED = "worker_died"  # the process reading it died (a crash in a library, or killed from outside)
 PARSER_ERROR = "parser_error"  # an unexpected failure inside the workbook: a bug to report
 
 

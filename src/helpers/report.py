@@ -17,7 +17,7 @@ import pandas as pd
 from . import schema
 from .checks import Check, run_checks
 from .document import MIN_CONFIDENCE, Document
-from .errors import ATTACHMENT_ONLY, NOT_A_REPORT, PARSER_ERROR, UNREADABLE, ReportError
+from .errors import ATTACHMENT_ONLY, NOT_A_REPORT, PARSER_ERROR, TOO_LARGE, UNREADABLE, ReportError
 from .meta import Meta, attachment_links, extract_meta, find_sections, section_texts
 from .normalize import norm
 from .readers import input_format, read_document
@@ -46,6 +46,9 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)
     error: dict | None = None
+    # an error of this run rather than of the file (out of time or memory, a dead worker): an
+    # ingest cache does not keep it as the file's result, so the next ingest tries the file again
+    retry: bool = False
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -152,10 +155,12 @@ def analyse(doc: Document, path: str, sha256: str) -> Report:
             raise ReportError(path, ATTACHMENT_ONLY,
                               f"the page holds no report, only a link to it as an attachment: {shown}; "
                               "the report is in that file, which is not part of this input")
+        if doc.cuts:  # a limit stopped the reading before any report was found
+            raise ReportError(path, TOO_LARGE, f"{'; '.join(doc.cuts)}; no report in what was read")
         raise ReportError(path, NOT_A_REPORT,
                           "not a government information disclosure annual report: no report tables and "
                           f"{len(headings)} of the six section headings found")
-    warnings: list[str] = list(doc.warnings)
+    warnings: list[str] = [*doc.cuts, *doc.warnings]  # a cut leaves the report partial
     short_rows = sum(t.short_rows for t in (t1, t2, t3, t4))
     if doc.edge_pages and short_rows:
         # a table that reaches the page's edge and rows a number short: a column was cut off
@@ -363,15 +368,25 @@ def parse_file(path: str | Path, sha256: str | None = None, **options) -> Report
         return read_report(path, sha256, **options)
     except ReportError as exc:
         record = exc.as_record()
+    except MemoryError:
+        return error_report(path, sha256, TOO_LARGE, "reading it needed more memory than this process may use "
+                                                     "(an ingest worker's limit: --limit worker_memory_mb=…)",
+                            retry=True)
     except Exception as exc:  # noqa: BLE001 - the batch must go on; the record names the failure
         record = {"type": PARSER_ERROR, "message": f"unexpected {type(exc).__name__}: {exc}"}
+    return error_report(path, sha256, record["type"], record["message"])
+
+
+def error_report(path: str | Path, sha256: str | None, kind: str, message: str, retry: bool = False) -> Report:
+    """The report of a file that could not be read: status ``error``, its record, no values.
+    ``retry``: the error belongs to this run, not to the file (see :attr:`Report.retry`)."""
     try:
         sha = sha256 or file_sha256(path)
     except OSError:
         sha = None
     return Report(str(path), sha, input_format(path), ERROR, {
         "agency_name": None, "report_year": None, "template": None, "published_date": None,
-    }, error=record)
+    }, error={"type": kind, "message": message}, retry=retry)
 
 
 def report_summary(report: Report) -> str:
@@ -385,4 +400,4 @@ def report_summary(report: Report) -> str:
             f"checks failed: {', '.join(failed) if failed else 'none'} | warnings: {len(report.warnings)}")
 
 
-__all__ = ["PARSER_VERSION", "Report", "analyse", "parse_file", "read_report", "report_summary"]
+__all__ = ["PARSER_VERSION", "Report", "analyse", "error_report", "parse_file", "read_report", "report_summary"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import UNSUPPORTED_FORMAT, ReportError
+from ..limits import DEFAULT_LIMITS, check_file_size
 from .text import parse_text, read_text
 
 SUFFIX_FORMATS = {
@@ -42,18 +43,22 @@ PDF_OPTIONS = ("ocr", "ocr_cache", "progress")  # see readers.pdf.read_pdf
 def read_document(path: str | Path, **options) -> Document:
     """Read any supported file into the document model, or raise :class:`ReportError`.
 
-    Options a reader does not take are ignored (``ocr=False`` means nothing to an HTML file)."""
+    Options a reader does not take are ignored (``ocr=False`` means nothing to an HTML file).
+    ``limits`` (:class:`~helpers.limits.Limits`, default the declared ones) bound what is read:
+    a file over its format's size limit is refused before it is opened."""
     fmt = input_format(path)
     if fmt not in READERS:
         supported = ", ".join(sorted(SUFFIX_FORMATS))
         raise ReportError(str(path), UNSUPPORTED_FORMAT, f"no reader for {fmt!r} files (supported: {supported})")
     module_name, function = READERS[fmt]
+    limits = options.get("limits") or DEFAULT_LIMITS
+    check_file_size(str(path), fmt, limits)
     if fmt in ("text", "markdown"):
         return read_text(path, fmt)
     reader = getattr(import_module(module_name, __package__), function)
     if fmt != "pdf":
         options = {k: v for k, v in options.items() if k not in PDF_OPTIONS}
-    return reader(path, **options)
+    return reader(path, **{**options, "limits": limits})
 
 
 __all__ = ["input_format", "parse_text", "read_document", "read_text"]

@@ -31,11 +31,14 @@ from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import (
+    BOMB,
     CONVERTER_MISSING,
     CORRUPT_FILE,
     UNREADABLE,
     ReportError,
 )
+from ..limits import DEFAULT_LIMITS, Limits
+from .archive import check_archive, declares_entities
 from .common import require_nonempty
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -77,18 +80,20 @@ def _fmt_span(cell: Cell) -> str:
 # --- entry points -----------------------------------------------------------------------
 
 
-def read_docx(path: str | Path) -> Document:
-    """Read a ``.docx`` file into the document model, or raise :class:`ReportError`."""
+def read_docx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read a ``.docx`` file into the document model, or raise :class:`ReportError`.
+
+    The archive is checked against ``limits`` from its directory before any part is inflated."""
     path_str = str(path)
     _check_size(path_str)
-    body = _load_body(path_str)
+    body = _load_body(path_str, limits)
     builder = _Builder(path_str, "docx", _Index(body))
     builder.walk(body)
     builder.doc.page_count = builder.page if builder.page > 1 else None
     return builder.doc
 
 
-def read_legacy_word(path: str | Path) -> Document:
+def read_legacy_word(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read ``.doc``/``.wps`` by converting to DOCX with LibreOffice (needs ``soffice`` on PATH).
 
     A legacy-named file that is really a DOCX (a ZIP holding ``word/document.xml``) is read
@@ -98,7 +103,7 @@ def read_legacy_word(path: str | Path) -> Document:
     fmt = Path(path_str).suffix.lower().lstrip(".") or "doc"
     _check_size(path_str)
     if _is_docx_zip(path_str):
-        doc = read_docx(path_str)
+        doc = read_docx(path_str, limits)
         doc.input_format = fmt
         return doc
     converter = find_converter()
@@ -109,7 +114,7 @@ def read_legacy_word(path: str | Path) -> Document:
                           "(e.g. the Debian/Ubuntu package libreoffice-writer) or save the file as .docx")
     with tempfile.TemporaryDirectory(prefix="ogi-convert-") as tmp:
         converted = _convert(converter, path_str, Path(tmp))
-        doc = read_docx(converted)
+        doc = read_docx(converted, limits)
     doc.path = path_str
     doc.input_format = fmt
     return doc
@@ -154,8 +159,9 @@ def _is_docx_zip(path: str) -> bool:
         return False
 
 
-def _load_body(path: str):
-    """The ``w:body`` element, or a corrupt_file error for anything that is not a Word document."""
+def _load_body(path: str, limits: Limits = DEFAULT_LIMITS):
+    """The ``w:body`` element, or a corrupt_file error for anything that is not a Word document
+    (``bomb`` or ``too_large`` for an archive over ``limits``)."""
     if not zipfile.is_zipfile(path):
         raise ReportError(path, CORRUPT_FILE, "not a valid .docx file (not a ZIP archive)")
     try:
@@ -166,8 +172,23 @@ def _load_body(path: str):
         names = zf.namelist()
         if _MAIN_PART not in names and not any(n.endswith("document.xml") for n in names):
             raise ReportError(path, CORRUPT_FILE, "a ZIP archive but not a Word document (no word/document.xml)")
+        check_archive(zf, path, limits)
+        _refuse_entities(zf, path, [n for n in names if n == _MAIN_PART or n.endswith("document.xml")])
         body = _plain_body(zf)
     return body if body is not None else _python_docx_body(path)
+
+
+def _refuse_entities(zf: zipfile.ZipFile, path: str, parts: list[str]) -> None:
+    """A ``bomb`` error when a main part declares XML entities (see :func:`.archive.declares_entities`)."""
+    for name in parts:
+        try:
+            with zf.open(name) as handle:
+                head = handle.read(65536)
+        except Exception:  # noqa: BLE001 - a damaged part: the readers below report it
+            continue
+        if declares_entities(head):
+            raise ReportError(path, BOMB, f"{name} declares XML entities, which a Word document never does "
+                                          "(they can expand without end: an entity bomb); not read")
 
 
 def _plain_body(zf: zipfile.ZipFile):

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import BINARY_FILE, EMPTY_FILE, UNREADABLE, ReportError
+from ..limits import DEFAULT_LIMITS, Limits
 from ..normalize import norm
 from .encoding import decode_bytes
 
@@ -291,13 +292,14 @@ def _table_text(table) -> str:
     return norm(_ZERO_WIDTH.sub("", _STRING(table)))
 
 
-def _markers(root) -> list:
-    """Elements that are evidence of a report: section-heading blocks and statistical tables."""
+def _markers(root, max_rows: int = DEFAULT_LIMITS.html_table_rows) -> list:
+    """Elements that are evidence of a report: section-heading blocks and statistical tables
+    (of at most ``max_rows`` rows: a larger one is not read)."""
     found = []
     for el in _MARKER_CANDIDATES(root):  # in document order
         tag = _tag(el)
         if tag == "table":
-            if is_layout_table(el):
+            if is_layout_table(el) or _COUNT_ROWS(el) > max_rows:
                 continue
             text = _table_text(el)
             if sum(1 for m in _TABLE_MARKERS if m in text) >= 2:
@@ -312,12 +314,13 @@ def _skipped(el) -> bool:
     return any(_tag(a) in SKIP_TAGS for a in el.iterancestors())
 
 
-def locate_report(root):
+def locate_report(root, max_rows: int = DEFAULT_LIMITS.html_table_rows):
     """The smallest element holding at least three quarters of the report markers, or None.
 
     Markers outside it (a sidebar link that happens to read like a heading) do not widen it.
+    Tables of more than ``max_rows`` rows are not markers (they are not read).
     """
-    markers = [m for m in _markers(root) if not _skipped(m)]
+    markers = [m for m in _markers(root, max_rows) if not _skipped(m)]
     if len(markers) < 2:
         return None
     counts: dict = {}
@@ -364,9 +367,10 @@ def _title_candidates(root, container) -> list[tuple[object, str]]:
 class _Walker:
     """Collects paragraphs (buffered inline text) and tables in document order."""
 
-    def __init__(self, doc: Document, skip_chrome: bool):
+    def __init__(self, doc: Document, skip_chrome: bool, max_rows: int = DEFAULT_LIMITS.html_table_rows):
         self.doc = doc
         self.skip_chrome = skip_chrome
+        self.max_rows = max_rows
         self.buf: list[str] = []
         self.line: int | None = None
         self.level: int | None = None
@@ -412,6 +416,11 @@ class _Walker:
             for tr in table_rows(el):
                 for td in _own_cells(tr):
                     self.walk(td)
+            return
+        n_rows = int(_COUNT_ROWS(el))
+        if n_rows > self.max_rows:  # too large for a report table: not read, and said so
+            self.doc.cuts.append(f"table {len(self.doc.tables) + 1} (line {el.sourceline}) has {n_rows:,} rows, "
+                                 f"over the {self.max_rows:,}-row limit (--limit html_table_rows=…): not read")
             return
         _append_table(self.doc, data_table_rows(el))
 
@@ -460,6 +469,7 @@ _TABLE_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/199
 </xsl:stylesheet>"""
 _TABLE_TRANSFORM = etree.XSLT(etree.XML(_TABLE_XSLT))
 _COUNTS = re.compile(f"(\\d+){_FIELD}(\\d+)")
+_COUNT_ROWS = etree.XPath(f"count({_ROWS})")
 _CELL_EDGE_WS = re.compile(f"(?<={_CELL})[ \\n]+|[ \\n]+(?={_CELL}|\\Z)")
 _NEWLINE_WS = re.compile(r" ?\n[ \n]*")
 
@@ -506,15 +516,17 @@ def _has_title(doc: Document) -> bool:
     return any(_REPORT_TITLE.search(text) for text in joined)
 
 
-def blocks_from(root, doc: Document) -> Document:
-    """Fill ``doc.blocks`` from the report inside ``root`` (the whole page if none is located)."""
-    container = locate_report(root)
+def blocks_from(root, doc: Document, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Fill ``doc.blocks`` from the report inside ``root`` (the whole page if none is located).
+
+    A table of more than ``limits.html_table_rows`` rows is left out, and ``doc.cuts`` says so."""
+    container = locate_report(root, limits.html_table_rows)
     if container is None:
-        walker = _Walker(doc, skip_chrome=True)
+        walker = _Walker(doc, skip_chrome=True, max_rows=limits.html_table_rows)
         walker.walk(root)
         walker.flush()
         return doc
-    walker = _Walker(doc, skip_chrome=False)
+    walker = _Walker(doc, skip_chrome=False, max_rows=limits.html_table_rows)
     walker.walk(container)
     walker.flush()
     if not _has_title(doc):
@@ -524,8 +536,12 @@ def blocks_from(root, doc: Document) -> Document:
     return doc
 
 
-def read_html(path: str | Path, **_options) -> Document:
-    """Read an ``.html`` report into the document model, or raise :class:`ReportError`."""
+def read_html(path: str | Path, limits: Limits = DEFAULT_LIMITS, **_options) -> Document:
+    """Read an ``.html`` report into the document model, or raise :class:`ReportError`.
+
+    Where the HTML parser stopped at one of its own limits (nesting deeper than
+    :attr:`~helpers.limits.Limits.HTML_DEPTH` levels), the rest of the page is not read and the
+    document's ``cuts`` say so; so do tables over ``limits.html_table_rows`` rows."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -534,9 +550,24 @@ def read_html(path: str | Path, **_options) -> Document:
     text, encoding = decode_html(data, str(path))
     doc = Document(path=str(path), input_format="html", encoding=encoding)
     root = parse_html(text, str(path))
+    stopped = _parser_stop()
     if root is None:
         return doc
-    return blocks_from(root, doc)
+    blocks_from(root, doc, limits)
+    if stopped:
+        doc.cuts.insert(0, stopped)
+    return doc
+
+
+def _parser_stop() -> str | None:
+    """What stopped the last parse at one of libxml2's resource limits, or None."""
+    for error in _HTML_PARSER.error_log:
+        if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            if "depth" in error.message.lower():
+                return (f"the page nests elements deeper than {Limits.HTML_DEPTH} levels (line {error.line}), "
+                        "the HTML parser's limit: the rest of the page was not read")
+            return f"the HTML parser stopped at line {error.line}: {error.message.strip()}: the rest was not read"
+    return None
 
 
 __all__ = ["blocks_from", "cell_text", "data_table_rows", "data_table_rows_walked", "decode_html", "is_layout_table",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..document import Document, Paragraph, Table, TableRow
 from ..errors import CORRUPT_FILE, EMPTY_FILE, ENCRYPTED, NO_TEXT_LAYER, ReportError
+from ..limits import DEFAULT_LIMITS, Limits
 from .pdf_grid import char_lines, page_grids, text_lines
 from .pdf_stitch import bottom_cells, compatible, stitch
 
@@ -64,12 +65,16 @@ def check_pdf_bytes(path: str) -> None:
     download) has no end marker, and PDF libraries would otherwise silently rebuild
     whatever pages survived.
     """
-    data = Path(path).read_bytes()
-    if not data.strip():
+    with open(path, "rb") as handle:  # its two ends only: a PDF may be hundreds of MB
+        head = handle.read(1024)
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+    if size <= 3072 and not (head + tail).strip():
         raise ReportError(path, EMPTY_FILE, "the file is empty")
-    if b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in head:
         raise ReportError(path, CORRUPT_FILE, "corrupt PDF: no %PDF- header (not a PDF file)")
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in tail:
         raise ReportError(path, CORRUPT_FILE, "corrupt PDF: no %%EOF end marker (truncated file?)")
 
 
@@ -92,11 +97,12 @@ def _check_opens(path: str) -> int:
         pdf.close()
 
 
-def _open_plumber(path: str):
+def _open_plumber(path: str, n_pages: int | None = None):
+    """pdfplumber's PDF, holding its first ``n_pages`` pages (all when None)."""
     import pdfplumber
 
     try:
-        return pdfplumber.open(path)
+        return pdfplumber.open(path, pages=None if n_pages is None else tuple(range(1, n_pages + 1)))
     except Exception as exc:  # pdfminer raises many types for broken files
         if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
             raise ReportError(path, ENCRYPTED, "encrypted PDF: a password is needed to open it") from exc
@@ -266,12 +272,13 @@ def assemble(path: str, page_count: int, pages) -> Document:
 
 
 def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND, ocr: bool = True, ocr_cache: str | Path | None = None,
-             progress: bool = False) -> Document:
+             progress: bool = False, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a PDF into the document model: its text layer, and by OCR (:mod:`.ocr`) the pages
     that have none (scans) or whose text layer cannot be read, unless ``ocr`` is False.
 
     ``ocr_cache`` is where recognised pages are kept (default: :func:`.ocr.default_cache_dir`);
-    ``progress`` shows a bar per OCR'd page on a terminal.
+    ``progress`` shows a bar per OCR'd page on a terminal. Only the first ``limits.pdf_pages``
+    pages are read; the document's ``cuts`` say so when there are more.
 
     >>> read_pdf("a.pdf", backend="ocr")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
@@ -283,7 +290,7 @@ def read_pdf(path: str | Path, backend: str = DEFAULT_BACKEND, ocr: bool = True,
     check_pdf_bytes(path)
     page_count = _check_opens(path)
     with _quiet_pdfminer():
-        return _read(path, page_count, backend, ocr, ocr_cache, progress)
+        return _read(path, page_count, backend, ocr, ocr_cache, progress, limits.pdf_pages)
 
 
 @contextmanager
@@ -317,9 +324,11 @@ def _needs_ocr(visible: int, unmapped: int, drawn: bool) -> bool:
     return (visible == 0 and drawn) or (visible > 0 and unmapped / visible > UNMAPPED_SHARE)
 
 
-def _read(path: str, page_count: int, backend: str, ocr: bool = True, ocr_cache=None, progress: bool = False) -> Document:
+def _read(path: str, page_count: int, backend: str, ocr: bool = True, ocr_cache=None, progress: bool = False,
+          max_pages: int | None = None) -> Document:
     camelot_tables: dict[int, list[PageTable]] = {}
-    pdf = _open_plumber(path)
+    n_read = page_count if max_pages is None else min(page_count, max_pages)
+    pdf = _open_plumber(path, n_read if n_read < page_count else None)
     scanned: list[int] = []  # page numbers to OCR
     try:
         pages_out = []
@@ -370,6 +379,9 @@ def _read(path: str, page_count: int, backend: str, ocr: bool = True, ocr_cache=
                           f"the text layer cannot be read: {n_unmapped} of {n_chars} characters use fonts without a "
                           "Unicode mapping (shown as (cid:N)); OCR is off (--no-ocr)")
     doc = assemble(path, page_count, pages_out)
+    if n_read < page_count:
+        doc.cuts.append(f"the PDF has {page_count:,} pages; pages {n_read + 1:,}–{page_count:,} were not read "
+                        f"(the limit is {n_read:,} pages: --limit pdf_pages=…)")
     doc.ocr_pages = scanned
     doc.warnings.extend(ocr_warnings)
     return doc

@@ -14,45 +14,94 @@ Provenance: ``line`` is the sheet row number, ``x`` the column number (1-based).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
 from .. import schema
 from ..document import Cell, Document, Paragraph, Table, TableRow
-from ..errors import CORRUPT_FILE, ReportError
+from ..errors import BOMB, CORRUPT_FILE, TOO_LARGE, ReportError
+from ..limits import DEFAULT_LIMITS, Limits
 from ..meta import report_year_from_text
 from ..normalize import norm
+from .archive import check_archive, declares_entities
 from .common import require_nonempty
 
 NARRATIVE_MIN_CHARS = 40  # longer than any table label
 
 
-def read_xlsx(path: str | Path) -> Document:
-    """Read an ``.xlsx`` workbook into the document model, or raise :class:`ReportError`."""
+def read_xlsx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read an ``.xlsx`` workbook into the document model, or raise :class:`ReportError`.
+
+    The archive is checked against ``limits`` from its directory, and its cells counted, before
+    openpyxl loads it (which holds every cell in memory)."""
     path_str = str(path)
-    workbook = _open(path_str)
+    workbook = _open(path_str, limits)
     doc = Document(path=path_str, input_format="xlsx")
     try:
         for sheet in workbook.worksheets:
-            _read_sheet(sheet, doc)
+            _read_sheet(sheet, doc, limits)
     finally:
         workbook.close()
     return doc
 
 
-def _open(path: str):
+def _open(path: str, limits: Limits = DEFAULT_LIMITS):
     require_nonempty(path)
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as fh:
             ole = fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         hint = " (an OLE file: a legacy .xls or a password-protected workbook)" if ole else ""
         raise ReportError(path, CORRUPT_FILE, f"not a valid .xlsx file: not a ZIP archive{hint}")
+    _check_package(path, limits)
     try:
         from openpyxl import load_workbook
 
         return load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:  # openpyxl, zipfile and the XML parser raise many types
         raise ReportError(path, CORRUPT_FILE, f"cannot open the workbook: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_package(path: str, limits: Limits) -> None:
+    """``bomb``/``too_large`` before loading: the archive's directory, then the cells its sheets hold."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl reports the damage
+    with zf:
+        check_archive(zf, path, limits)
+        n_cells = 0
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            try:
+                n_cells += _count_cells(zf, name, path)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                return  # a damaged part: openpyxl reports it
+            if n_cells > limits.xlsx_cells:
+                raise ReportError(path, TOO_LARGE, f"the sheets hold over {limits.xlsx_cells:,} cells (the limit; "
+                                                   "a report has under 2,000): not read (--limit xlsx_cells=…)")
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def _count_cells(zf: zipfile.ZipFile, name: str, path: str) -> int:
+    """The ``<c>`` elements of one sheet part, counted as it inflates (never held whole)."""
+    count, tail = 0, b""
+    with zf.open(name) as handle:
+        head = True
+        while chunk := handle.read(1 << 20):
+            if head and declares_entities(chunk):
+                raise ReportError(path, BOMB, f"{name} declares XML entities, which a workbook never does "
+                                              "(they can expand without end: an entity bomb); not read")
+            head = False
+            data = tail + chunk
+            count += len(_CELL_TAG.findall(data))
+            cut = max(0, len(data) - 32)  # a tag split between chunks is counted once, in the next
+            tail = data[cut:]
+            count -= len(_CELL_TAG.findall(tail))
+    return count + len(_CELL_TAG.findall(tail))
 
 
 def format_value(value: object) -> str:
@@ -72,7 +121,12 @@ def format_value(value: object) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _read_sheet(sheet, doc: Document) -> None:
+def _read_sheet(sheet, doc: Document, limits: Limits = DEFAULT_LIMITS) -> None:
+    n_rows, n_columns = sheet.max_row - sheet.min_row + 1, sheet.max_column - sheet.min_column + 1
+    if n_rows * n_columns > limits.xlsx_cells:  # a few cells far apart: iter_rows would make millions
+        raise ReportError(doc.path, TOO_LARGE, f"sheet {sheet.title!r} spans {n_rows:,} rows × {n_columns:,} "
+                                               f"columns, over the {limits.xlsx_cells:,}-cell limit "
+                                               "(--limit xlsx_cells=…)")
     doc.blocks.append(Paragraph(sheet.title, None, None))
     values: dict[tuple[int, int], str] = {}
     for row in sheet.iter_rows():
