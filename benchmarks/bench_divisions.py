@@ -12,7 +12,7 @@ stay empty (origin ``written``). A field is correct when it equals the label exa
 included; "all" needs the three.
 
 Candidates, each run through its own parser, plus this project's reader
-(``helpers.agency.describe_agency``) over the chosen package's data and, when jionlp is
+(``helpers.corpus.agency.describe_agency``) over the chosen package's data and, when jionlp is
 importable, over jionlp's bundled data. A candidate that is not installed in this interpreter
 is reported as such: install them into a scratch environment to compare, e.g. a venv with
 jionlp, cpca and cnloc, run with ``PYTHONPATH=src:.venv/lib/python3.11/site-packages``.
@@ -148,7 +148,7 @@ CANDIDATES = {
     "jionlp": ("jionlp", "import jionlp", jionlp_parser),
     "cpca": ("cpca", "import cpca", cpca_parser),
     "cnloc": ("cnloc", "import cnloc", cnloc_parser),
-    "ours (cnloc data)": ("cnloc", "import helpers.agency", ours_parser),
+    "ours (cnloc data)": ("cnloc", "import helpers.corpus.agency", ours_parser),
     "ours (jionlp data)": ("jionlp", None, ours_on_jionlp_parser),
 }
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from support import RAW, ROOT
 
-from helpers import agency
-from helpers.agency import AgencyInfo, agency_key, aliases, describe_agency
+from helpers.corpus import agency
+from helpers.corpus.agency import AgencyInfo, agency_key, aliases, describe_agency
 from helpers.corpus import ingest
 
 GD, FJ = "广东省", "福建省"
@@ -254,7 +254,7 @@ def test_divisions_come_from_the_installed_package_and_load_once():
 
 
 def test_supplement_rows_are_sourced_and_unknown_to_the_package():
-    with (Path(agency.__file__).parent / agency.SUPPLEMENT_FILE).open(encoding="utf-8", newline="") as handle:
+    with (Path(agency.__file__).parents[1] / agency.SUPPLEMENT_FILE).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["name"] for r in rows] == [PINGTAN]
     assert all(r["source"] and r["province"] for r in rows)

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from support import RAW
 
-from helpers import analysis, corpus, schema
+from helpers import corpus, schema
+from helpers.analysis import metrics as analysis
 from helpers.analysis import (
     application_metrics,
     denial_reasons,

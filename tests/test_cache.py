@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from helpers import cache as cache_module
+from helpers.corpus import cache as cache_module
 from helpers import fileio
-from helpers.cache import Cache, report_entry
+from helpers.corpus.cache import Cache, report_entry
 from helpers.report import parse_file
 
 from support import RAW

@@ -1,4 +1,4 @@
-"""helpers.charts: the bundled CJK font, house colours and labels, the charts and save_figure."""
+"""helpers.analysis.charts: the bundled CJK font, house colours and labels, the charts and save_figure."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager
 
-from helpers import charts, schema
+from helpers import schema
+from helpers.analysis import charts
 
 
 def render(fig) -> list[str]:
@@ -73,7 +74,7 @@ def test_chinese_chart_renders_without_missing_glyphs_in_the_cjk_font(caplog):
 
 
 # A system font of the bundled font's family, listed before it as fontconfig lists Debian's
-# fonts-noto-cjk (NotoSansCJK-Regular.ttc, "Noto Sans CJK SC"), then helpers.charts imported: the
+# fonts-noto-cjk (NotoSansCJK-Regular.ttc, "Noto Sans CJK SC"), then helpers.analysis.charts imported: the
 # text of a chart must still resolve to the bundled file. The stand-in is a Latin font, so a
 # chart that used it would also lose its Chinese glyphs.
 _SYSTEM_COPY_FIRST = """
@@ -84,7 +85,7 @@ stand_in = font_manager.findfont("DejaVu Sans")
 for weight in (400, 700):
     font_manager.fontManager.ttflist.insert(0, font_manager.FontEntry(
         fname=stand_in, name=sys.argv[1], weight=weight, size="scalable"))
-from helpers import charts
+from helpers.analysis import charts
 frame = pd.DataFrame({"agency_name": ["某某区自然资源局"] * 2, "outcome": ["granted", "denied"], "count": [3, 1]})
 fig = charts.outcome_mix(frame)
 with warnings.catch_warnings(record=True) as caught:

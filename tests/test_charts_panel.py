@@ -1,10 +1,10 @@
-"""The panel charts of helpers.charts: agency × year grids, small multiples, outcome panels."""
+"""The panel charts of helpers.analysis.charts: agency × year grids, small multiples, outcome panels."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from helpers import charts
+from helpers.analysis import charts
 
 
 def _texts(fig) -> list[str]:

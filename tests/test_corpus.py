@@ -9,10 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from helpers import corpus, engines, outputs
+from helpers.corpus import cache, engines, outputs, pipeline
 from helpers.cli import main
 from helpers.corpus import ingest
-from helpers.store import BASE_TABLES, WIDE_TABLES
+from helpers.corpus.store import BASE_TABLES, WIDE_TABLES
 
 from support import FIXTURES, RAW
 
@@ -120,7 +120,7 @@ def test_absent_period_meta_is_null_and_a_part_year_flag_is_kept(tmp_path, monke
     raw.mkdir()
     shutil.copy(SEED_002, raw)
     shutil.copy(HTML_049, raw)
-    real_load = corpus.Cache.load_summary
+    real_load = cache.Cache.load_summary
 
     def load_summary(self, sha, input_format):
         summary = real_load(self, sha, input_format)
@@ -130,7 +130,7 @@ def test_absent_period_meta_is_null_and_a_part_year_flag_is_kept(tmp_path, monke
             summary["meta"].update(period_start="2023-09-01", period_end="2023-12-31", is_part_year=1)
         return summary
 
-    monkeypatch.setattr(corpus.Cache, "load_summary", load_summary)
+    monkeypatch.setattr(cache.Cache, "load_summary", load_summary)
     ingest(raw, tmp_path / "out", workers=1, progress=False)
     reports = pd.read_parquet(tmp_path / "out" / "reports.parquet").set_index("file")
     assert reports.loc["049_pingtan-shichangjianguanju_2023.html", ["period_start", "period_end", "is_part_year"]
@@ -168,8 +168,8 @@ def test_changed_file_is_parsed_alone_and_parser_upgrade_reparses_all(tmp_path, 
     (raw / "extra.txt").write_bytes(SEED_002.read_bytes().replace("小楼镇".encode(), "大楼镇".encode()))
     second = ingest(raw, out, workers=1, progress=False)
     assert (second.n_parsed, second.n_cached) == (1, 2)
-    monkeypatch.setattr("helpers.cache.PARSER_VERSION", "999")
-    monkeypatch.setattr(corpus, "PARSER_VERSION", "999")
+    monkeypatch.setattr("helpers.corpus.cache.PARSER_VERSION", "999")
+    monkeypatch.setattr(pipeline, "PARSER_VERSION", "999")
     assert ingest(raw, out, workers=1, progress=False).n_parsed == 3
 
 

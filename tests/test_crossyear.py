@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import read_report, schema
-from helpers.crossyear import COLUMNS, cross_year_checks
+from helpers.corpus.crossyear import COLUMNS, cross_year_checks
 
 from support import RAW, all_zero
 

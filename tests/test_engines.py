@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 
-from helpers import engines
-from helpers.cache import Cache
+from helpers.corpus import engines
+from helpers.corpus.cache import Cache
 from helpers.report import file_sha256
 
 from support import RAW

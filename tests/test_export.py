@@ -6,8 +6,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from helpers import outputs
-from helpers.export import (
+from helpers.corpus import outputs
+from helpers.corpus.export import (
     COVER_SHEET,
     COVER_TITLE,
     DICTIONARY_SHEET,

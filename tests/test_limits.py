@@ -18,7 +18,7 @@ import pytest
 
 import hostile
 from helpers.corpus import ingest
-from helpers.engines import parse_files
+from helpers.corpus.engines import parse_files
 from helpers.limits import DEFAULT_LIMITS, Limits, describe
 from helpers.report import parse_file
 

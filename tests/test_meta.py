@@ -1,4 +1,4 @@
-"""helpers.meta on the real corpus: agency and year for every raw report (checked against the
+"""helpers.tables.meta on the real corpus: agency and year for every raw report (checked against the
 provenance manifest), the statistics period, section headings after Table 4, attachment pages."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from functools import cache
 import pytest
 
 from helpers import parse_file, read_report
-from helpers.agency import agency_key
+from helpers.corpus.agency import agency_key
 from helpers.document import Document, Paragraph
 from helpers.errors import ATTACHMENT_ONLY
-from helpers.meta import agency_from_opening, attachment_links, statistics_period
+from helpers.tables.meta import agency_from_opening, attachment_links, statistics_period
 
 from support import RAW
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers.corpus import ingest
-from helpers.notebooks import numbered_notebooks, run_notebooks
+from helpers.analysis.notebooks import numbered_notebooks, run_notebooks
 
 from support import RAW, ROOT
 

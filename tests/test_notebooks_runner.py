@@ -1,4 +1,4 @@
-"""helpers.notebooks' runner on a notebook of its own: quiet kernels, one line from `ogi notebooks`."""
+"""helpers.analysis.notebooks' runner on a notebook of its own: quiet kernels, one line from `ogi notebooks`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import nbformat
 import pandas as pd
 
 from helpers.cli import main
-from helpers.notebooks import run_notebooks
+from helpers.analysis.notebooks import run_notebooks
 
 
 def _notebooks(root):

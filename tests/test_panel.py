@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import analysis, panel
+from helpers import analysis
+from helpers.analysis import panel
 from helpers.corpus import ingest
 
 from support import RAW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helpers import outputs
+from helpers.corpus import outputs
 
 from support import ROOT
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import read_report, schema
-from helpers.checks import FAIL, PASS
+from helpers.tables.checks import FAIL, PASS
 
 from support import SEEDS, all_zero, row_values
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers import outputs, schema
-from helpers.store import (
+from helpers.corpus.store import (
     BASE_TABLES,
     WIDE_TABLES,
     FractionalCountError,

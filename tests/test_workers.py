@@ -14,12 +14,12 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from helpers import engines
-from helpers.cache import Cache, report_entry
+from helpers.corpus import engines
+from helpers.corpus.cache import Cache, report_entry
 from helpers.corpus import ingest
 from helpers.limits import DEFAULT_LIMITS
 from helpers.report import error_report, parse_file
-from helpers.workers import DIED, TIMEOUT, supervise
+from helpers.corpus.workers import DIED, TIMEOUT, supervise
 
 from support import RAW
 

@@ -35,7 +35,7 @@ def _limits(args: argparse.Namespace, command: str):
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from .engines import parse_files
+    from .corpus.engines import parse_files
 
     limits = _limits(args, "parse")
     if limits is None:
@@ -53,8 +53,8 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from .corpus import ingest
-    from .overrides import OverrideError
+    from .corpus.pipeline import ingest
+    from .corpus.overrides import OverrideError
 
     raw = Path(args.raw_dir)
     if not raw.is_dir():
@@ -180,7 +180,7 @@ def _for_display(frame):
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export_xlsx
+    from .corpus.export import export_xlsx
 
     db = Path(args.db)
     if not db.exists():
@@ -195,7 +195,7 @@ def _sheet_summary(path: Path) -> str:
     """「24 sheets: cover, 8 agency × year, 14 tables, data dictionary」 for the line ``ogi export`` prints."""
     from openpyxl import load_workbook
 
-    from .export import COVER_SHEET, DICTIONARY_SHEET, MEASURES
+    from .corpus.export import COVER_SHEET, DICTIONARY_SHEET, MEASURES
 
     names = load_workbook(path, read_only=True).sheetnames
     panels = {m.sheet_title for m in MEASURES}
@@ -205,7 +205,7 @@ def _sheet_summary(path: Path) -> str:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from .notebooks import NotebookError, run_notebooks
+    from .analysis.notebooks import NotebookError, run_notebooks
 
     if not (Path(args.processed) / "reports.parquet").exists():
         print(f"ogi notebooks: no tables in {args.processed}; run `ogi ingest` first", file=sys.stderr)

@@ -1,5 +1,10 @@
 """The document model every reader returns: paragraphs and tables, in reading order.
 
+Readers import this model and nothing that understands a report; the few shapes of a report's
+text a reader needs to cut a file into blocks (a number, a section heading, a report title)
+are recognised here (:func:`looks_like_value`, :func:`heading_section`,
+:func:`report_year_from_text`).
+
 A table is a list of rows of cells as printed (merged cells appear once, at their first
 position). ``Table.is_stream`` marks tables whose row boundaries were lost in extraction
 (one cell per line); the table parser then finds rows from their labels.
@@ -9,8 +14,11 @@ character offset of its column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from . import schema
+from .normalize import norm
 from .values import looks_like_value
 
 
@@ -106,3 +114,34 @@ class Document:
             else:
                 out.extend("\t".join(row.texts) for row in block.rows)
         return "\n".join(out)
+
+
+# ---------------------------------------------------------------- shapes of a report's text
+
+REPORT_TITLE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:报送|上报|呈报|公布|印发)?(?P<year>(?:19|20)\d{2})年度?(?:本级)?"
+                          r"政府信息公开(?:工作)?(?:年度)?(?:情况)?(?:的)?(?:年度)?报告")
+_HEADING = re.compile(r"^[#*\s]*([一二三四五六七])[、.．]\s*(.*)$")
+MAX_HEADING = 40
+
+
+def heading_section(text: str) -> schema.Section | None:
+    """The report section a line heads, if it is a heading: short, numeral and 、, a keyword.
+
+    >>> heading_section("四、政府信息公开行政复议、行政诉讼情况").key
+    's4_review_litigation'
+    >>> heading_section("四、结转下年度继续办理") is None  # a Table 2 row, not a heading
+    True
+    >>> heading_section("六、存在的主要问题和改进情况").key  # after 「五、信息处理费收取情况」
+    's5_problems'
+    """
+    text = text.replace("**", "").strip()
+    m = _HEADING.match(text)
+    if not m or len(norm(text)) > MAX_HEADING:
+        return None
+    return schema.section_of_heading(m.group(1), norm(m.group(2)))
+
+
+def report_year_from_text(text: str) -> int | None:
+    """The year of a report title in ``text`` (「荔湾区花地街 2020 年政府信息公开工作 年度报告」 → 2020)."""
+    m = REPORT_TITLE.search(norm(text))
+    return int(m.group("year")) if m else None

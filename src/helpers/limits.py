@@ -3,7 +3,7 @@
 A folder scraped from thousands of sites holds whatever they served: a Word file that inflates
 to gigabytes, a workbook of millions of cells, a PDF of thousands of pages, a page nested
 hundreds of thousands of elements deep. Every reader checks its limits before the expensive
-work; the ingest workers are held to the time and memory limits (:mod:`helpers.workers`).
+work; the ingest workers are held to the time and memory limits (:mod:`helpers.corpus.workers`).
 
 A file over a limit gets an error record naming the figure and the limit (``too_large``,
 ``bomb``, ``timeout``), or — when the limit only cut the reading short (pages of a long PDF, a

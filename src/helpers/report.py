@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .checks import Check, run_checks
+from .tables.checks import Check, run_checks
 from .document import MIN_CONFIDENCE, Document
 from .errors import ATTACHMENT_ONLY, NOT_A_REPORT, PARSER_ERROR, TOO_LARGE, UNREADABLE, ReportError
-from .meta import Meta, attachment_links, extract_meta, find_sections, section_texts
+from .tables.meta import Meta, attachment_links, extract_meta, find_sections, section_texts
 from .normalize import norm
 from .readers import input_format, read_document
 from .tables import CellValue, TableResult, parse_t1, parse_t2, parse_t3, parse_t4, table_regions

@@ -35,7 +35,8 @@ from matplotlib import font_manager, patches
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from . import outputs, schema
+from ..corpus import outputs
+from .. import schema
 
 # In order of preference; both ship inside the mplfonts wheel.
 FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SimHei.ttf")
@@ -52,7 +53,7 @@ def font_path() -> Path:
     # find_spec locates the package without importing it (mplfonts' import pulls in extra modules).
     spec = importlib.util.find_spec("mplfonts")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("helpers.charts needs the 'mplfonts' package for its bundled CJK fonts: "
+        raise ImportError("helpers.analysis.charts needs the 'mplfonts' package for its bundled CJK fonts: "
                           "pip install mplfonts")
     fonts_dir = Path(next(iter(spec.submodule_search_locations))) / "fonts"
     for name in FONT_FILES:
@@ -548,7 +549,7 @@ def inventory_matrix(inventory: pd.DataFrame, lang: str = "zh", title: str | Non
                      format_change: int | None = 2021) -> Figure:
     """Agency × year grid of what is present: colour = status, number = failed identity checks.
 
-    ``inventory`` is :func:`helpers.panel.inventory` (``row_label``, ``report_year``, ``status``,
+    ``inventory`` is :func:`helpers.analysis.panel.inventory` (``row_label``, ``report_year``, ``status``,
     ``n_failed_checks``, ``is_compared``). Empty cells are years without a report.
 
     >>> inv = pd.DataFrame({"row_label": ["甲局", "甲局"], "report_year": [2020, 2021], "status": ["ok", "partial"],
@@ -643,7 +644,7 @@ def outcome_mix_panels(counts: pd.DataFrame, by: str = "agency_label", ncols: in
                        title: str | None = None) -> Figure:
     """Outcome shares per year, one panel per agency (100 % stacked bars, one per report year).
 
-    ``counts`` is :func:`helpers.panel.outcome_counts` (``by``, ``report_year``, ``handled``,
+    ``counts`` is :func:`helpers.analysis.panel.outcome_counts` (``by``, ``report_year``, ``handled``,
     ``outcome``, ``count``). A year whose report handled no request says 「无申请」 instead of
     an empty bar; a year with blank outcome counts says 「空白」.
 

@@ -1,7 +1,7 @@
 """Comparable measures and rates from the corpus tables, with documented denominators.
 
 Everything here is a pure function of pandas DataFrames (the tables ``ogi ingest`` writes, see
-:mod:`helpers.outputs`). Counts are returned as nullable ``Float64`` so that a blank stays
+:mod:`helpers.corpus.outputs`). Counts are returned as nullable ``Float64`` so that a blank stays
 ``<NA>``: a rate whose numerator or denominator is unknown, or whose denominator is 0, is
 ``<NA>``, never 0 and never ``inf``.
 
@@ -10,7 +10,7 @@ Everything here is a pure function of pandas DataFrames (the tables ``ogi ingest
   :func:`format_coverage` lists what exists in only one format;
 - :func:`application_metrics`, :func:`denial_reasons`, :func:`review_litigation_metrics`;
 - :func:`rank` (with a minimum-volume guard) and :func:`year_over_year`;
-- :func:`narrative_metrics` and :func:`narrative_vs_tables` (in :mod:`helpers.analysis_narrative`).
+- :func:`narrative_metrics` and :func:`narrative_vs_tables` (in :mod:`helpers.analysis.narrative`).
 
 >>> rates = application_metrics(pd.DataFrame({"received": [10.0], "handled": [8.0], "granted": [6.0],
 ...     "partially_granted": [1.0], "denied": [1.0], "unavailable": [0.0], "rejected": [0.0],
@@ -25,13 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import outputs, schema
-from .analysis_narrative import narrative_metrics, narrative_vs_tables
+from ..corpus import outputs
+from .. import schema
 
 __all__ = [
     "application_metrics", "denial_reasons", "format_coverage", "harmonised_applications", "load_tables",
-    "narrative_metrics", "narrative_vs_tables", "rank", "review_litigation_metrics", "with_report_info",
-    "year_over_year",
+    "rank", "review_litigation_metrics", "with_report_info", "year_over_year",
 ]
 
 FLOAT = "Float64"

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import schema
+from .. import schema
+from .metrics import _T3_GROUP_AFTER, _T3_GROUP_DIRECT, _T3_GROUP_REVIEW, SINGLE_ROW_MEASURES, _t3
 
 FLOAT = "Float64"
 
@@ -179,14 +180,6 @@ def narrative_vs_tables(narrative: pd.DataFrame, applications: pd.DataFrame,
     >>> narrative_vs_tables(n, pd.DataFrame(columns=["report_id", "row", "total"]), t3)[["table_value", "status"]].values.tolist()
     [[2.0, 'differ']]
     """
-    from .analysis import (
-        _T3_GROUP_AFTER,
-        _T3_GROUP_DIRECT,
-        _T3_GROUP_REVIEW,
-        SINGLE_ROW_MEASURES,
-        _t3,
-    )
-
     total_col = schema.COLS7[-1]
     received_row = SINGLE_ROW_MEASURES["received"]
     received = (applications.loc[applications["row"] == received_row].set_index("report_id")[total_col]

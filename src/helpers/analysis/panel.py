@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import analysis, schema, views
+from . import metrics as analysis, views
+from .. import schema
 
 MIN_COMPLETENESS = 0.9  # share of a format's cells that must hold a value for a report to be compared
 FORMAT_CHANGE_YEAR = 2021  # first report year of the 2021 format

@@ -10,7 +10,8 @@ import re
 
 import pandas as pd
 
-from . import analysis, schema
+from . import metrics as analysis
+from .. import schema
 
 REPORT_LABEL = "agency_label"
 YEAR_LABEL = "report_label"  # agency and year, for charts with one bar per report

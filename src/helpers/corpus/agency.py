@@ -38,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .normalize import norm
+from ..normalize import norm
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -187,7 +187,7 @@ def _supplement_rows() -> list[tuple[str, str, str, str | None, None]]:
 
 def _read_data_csv(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) of a CSV shipped in the package, after checking its header."""
-    path = resources.files(__package__).joinpath(name)
+    path = resources.files("helpers").joinpath(name)
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != columns:

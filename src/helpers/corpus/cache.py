@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import schema
-from .checks import Check
-from .fileio import atomic_write_bytes
-from .report import PARSER_VERSION, Report, file_sha256
-from .tables import CellValue
-from .tables.model import value_source
+from .. import schema
+from ..tables.checks import Check
+from ..fileio import atomic_write_bytes
+from ..report import PARSER_VERSION, Report, file_sha256
+from ..tables import CellValue
+from ..tables.model import value_source
 
 CACHE_FORMAT = 4  # bump whenever the pack layout, entry_summary or entry_rows change
 PACK_SUFFIX = ".pack"

@@ -28,7 +28,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from . import outputs, schema
+from . import outputs
+from .. import schema
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
 X_CARRY, X_INFORCE, X_ITEMS, X_DUP = "X-CARRY", "X-INFORCE", "X-ITEMS", "X-DUP"

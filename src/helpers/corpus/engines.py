@@ -1,11 +1,11 @@
 """Where reports are parsed: local worker processes, or a Dask cluster.
 
 Both take a list of :data:`Task` (a file and the hash the caller computed for it), parse each
-file into its cache entry (see :func:`helpers.cache.report_entry`), store it, and yield one
+file into its cache entry (see :func:`helpers.corpus.cache.report_entry`), store it, and yield one
 :func:`brief` per file as parses finish; the caller builds the tables from the cache, so the
 outputs do not depend on the engine.
 
-The local engine holds every file to the run limits (:mod:`helpers.workers`): a file that runs
+The local engine holds every file to the run limits (:mod:`helpers.corpus.workers`): a file that runs
 past ``timeout_s`` or whose worker dies gets an error record (``timeout``, ``worker_died``) and
 the rest go on. On a Dask cluster the reading limits apply, but not the time and memory limits.
 """
@@ -18,9 +18,9 @@ from functools import partial
 from pathlib import Path
 
 from .cache import Cache, report_entry
-from .errors import TIMEOUT, WORKER_DIED
-from .limits import DEFAULT_LIMITS
-from .report import error_report, parse_file
+from ..errors import TIMEOUT, WORKER_DIED
+from ..limits import DEFAULT_LIMITS
+from ..report import error_report, parse_file
 from .workers import DIED, supervise
 
 ENGINES = ("local", "dask")

@@ -10,7 +10,7 @@ Reads ``data/processed/ogi.duckdb`` read-only and writes, in this order:
   a row per agency (grouped by ``agency_key``, shown by its latest printed name), a column per
   report year, integers for counts, blanks where nothing is known (never 0), part-year reports
   marked, and notes saying what the measure is, its unit, and which reports were left out;
-* one sheet per table of :data:`helpers.outputs.TABLES` that is in the database, in that order,
+* one sheet per table of :data:`helpers.corpus.outputs.TABLES` that is in the database, in that order,
   titled with the table's Chinese label: row 1 the Chinese column labels, row 2 the English
   column names, data from row 3; nulls stay empty cells (never 0); rows whose ``status`` is
   ``fail`` are filled red;
@@ -42,8 +42,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from . import outputs, schema
-from .fileio import atomic_path
+from . import outputs
+from .. import schema
+from ..fileio import atomic_path
 
 COVER_TITLE = "OGI Workbook 数据导出"
 COVER_SHEET = "封面"
@@ -108,7 +109,7 @@ def export_xlsx(db_path: str | Path, out_path: str | Path, tables: Sequence[str]
                 max_rows: int = 1_000_000) -> Path:
     """Write the tables of the DuckDB database ``db_path`` to the Excel workbook ``out_path``.
 
-    ``tables`` restricts the export to these output tables (names from :mod:`helpers.outputs`);
+    ``tables`` restricts the export to these output tables (names from :mod:`helpers.corpus.outputs`);
     tables missing from the database are listed on the cover and skipped. A table longer than
     ``max_rows`` keeps its first ``max_rows`` rows and the cover says so.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import schema
+from .. import schema
 
 STRING, INT, FLOAT, BOOL, DATE = "string", "int64", "float64", "bool", "date"
 

@@ -15,7 +15,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
+from .. import schema
 from .agency import agency_key as normalise_agency
 
 COLUMNS = ("report_id", "agency_name", "report_year", "key", "value", "reason", "source")

@@ -31,16 +31,17 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import engines, outputs, schema
+from . import engines, outputs
+from .. import schema
 from .agency import describe_agency, load_tables
 from .cache import Cache, check_columns, fingerprint
-from .checks import run_checks
+from ..tables.checks import run_checks
 from .crossyear import cross_year_checks
-from .limits import DEFAULT_LIMITS, Limits
-from .fileio import atomic_write_bytes
+from ..limits import DEFAULT_LIMITS, Limits
+from ..fileio import atomic_write_bytes
 from .overrides import Override, apply_overrides, read_overrides
-from .readers import input_format
-from .report import PARSER_VERSION
+from ..readers import input_format
+from ..report import PARSER_VERSION
 from .store import DB_NAME, Columns, database, discover_reports, table_sink, write_tables
 
 FORMAT_PREFERENCE = ("html", "docx", "xlsx", "pdf", "markdown", "text")  # which copy of a report to keep
@@ -337,7 +338,7 @@ def _optional_bool(value) -> bool | None:
 def _report_rows(sha: str, f: _File, summary: dict, info, parsed: dict, overrides: list[Override], rows: dict,
                  sinks: dict) -> None:
     """One kept report's rows in every table (overrides applied, identities re-checked if needed);
-    ``parsed`` is its cached rows (:func:`helpers.cache.entry_rows`)."""
+    ``parsed`` is its cached rows (:func:`helpers.corpus.cache.entry_rows`)."""
     meta = summary["meta"]
     values = summary["values"]
     applied, notes = apply_overrides(overrides, sha, info.agency_key, meta.get("report_year"), values)

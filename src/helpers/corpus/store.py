@@ -1,6 +1,6 @@
 """Write the corpus tables: Parquet files and one DuckDB database, each written atomically.
 
-Columns and types come from :mod:`helpers.outputs`. The wide tables (``active_disclosure``,
+Columns and types come from :mod:`helpers.corpus.outputs`. The wide tables (``active_disclosure``,
 ``applications``, ``review_litigation``, ``processing_fees``) are derived from ``cells`` inside
 DuckDB and exported to Parquet too, so both stores always hold the same rows. Their counts are
 integers with nulls (DuckDB ``BIGINT``; Parquet int64, read by pandas as ``Int64``); amounts
@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import outputs, schema
-from .fileio import atomic_path
+from . import outputs
+from .. import schema
+from ..fileio import atomic_path
 
 IGNORED_NAMES = {"sources.csv", "readme.md", "readme.txt", ".gitkeep"}
 DB_NAME = "ogi.duckdb"
@@ -141,7 +142,7 @@ CELL_LISTS = ("report_id", "overridden", "original_value")  # a cells sink's col
 
 def cells_batch(columns: dict[str, list], parsed: pa.Table) -> pa.RecordBatch:
     """Buffered ``cells`` rows as one Arrow batch: the parsed cells (``parsed``, the columns of
-    :data:`helpers.cache.PARSED_CELLS`) and the lists of :data:`CELL_LISTS`.
+    :data:`helpers.corpus.cache.PARSED_CELLS`) and the lists of :data:`CELL_LISTS`.
 
     Each key's table, subtable, row and column come from the schema by one vectorised lookup,
     and so does the unit where none is printed (``printed or field.unit``).

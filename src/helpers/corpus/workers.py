@@ -24,7 +24,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing import connection, get_context
 
-from .limits import DEFAULT_LIMITS, Limits
+from ..limits import DEFAULT_LIMITS, Limits
 
 TIMEOUT, DIED = "timeout", "died"  # why an item failed
 _GRACE_S = 5.0  # how long a worker asked to stop may take

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..document import Cell, Table, TableRow
+from ..document import Cell, Table, TableRow, looks_like_value
 from ..normalize import split_numbering
-from ..values import looks_like_value
 
 _TOKEN = re.compile(r"\S+(?: \S+)*")  # runs separated by two or more spaces
 # a single space before a numbered label separates two cells: 「三、本 （一）予以公开」 is the

@@ -24,33 +24,18 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Document, Paragraph, Table, TableRow
+from ..document import Document, Paragraph, Table
 from ..errors import CORRUPT_FILE, EMPTY_FILE, ENCRYPTED, NO_TEXT_LAYER, ReportError
 from ..limits import DEFAULT_LIMITS, Limits
-from .pdf_grid import char_lines, page_grids, text_lines
+from .pdf_grid import PageTable, char_lines, page_grids, text_lines
 from .pdf_stitch import bottom_cells, compatible, stitch
 
 BACKENDS = ("pdfplumber", "camelot-lattice", "camelot-stream")
 DEFAULT_BACKEND = "pdfplumber"  # see benchmarks/bench_pdf_backends.py
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$|^\s*第\s*\d+\s*页(\s*共\s*\d+\s*页)?\s*$")
-
-
-@dataclass
-class PageTable:
-    """A table found on one page: its bbox (x0, top, x1, bottom) and its rows of cells as printed."""
-
-    bbox: tuple[float, float, float, float]
-    rows: list[TableRow] = field(default_factory=list)
-    xs: list[float] | None = None  # column edges, where the backend knows them
-    clipped: bool = False  # the table reaches the page's edge: what lies beyond is not printed
-
-    @property
-    def n_columns(self) -> int:
-        return max((sum(c.colspan for c in row.cells) for row in self.rows), default=0)
 
 
 # ---------------------------------------------------------------- opening and error records

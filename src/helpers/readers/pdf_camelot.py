@@ -12,8 +12,7 @@ from pathlib import Path
 
 from ..document import Cell, TableRow
 from ..errors import CORRUPT_FILE, ReportError
-from .pdf import PageTable
-from .pdf_grid import merged_regions
+from .pdf_grid import PageTable, merged_regions
 
 
 def _lattice_rows(table, page_no: int, height: float) -> list[TableRow]:

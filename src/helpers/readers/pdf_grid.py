@@ -17,11 +17,10 @@ back into rows by its text lines.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
-from ..document import Cell, TableRow
-from ..values import looks_like_value
+from ..document import Cell, TableRow, looks_like_value
 
 TOLERANCE = 2.0  # points: rulings closer than this are one
 SNAP = 3.0  # points: pdfplumber's snap/join tolerance for ruling segments
@@ -29,6 +28,20 @@ MIN_RULE = 3.0  # shorter segments are ticks or the ends of thin rectangles, not
 COVERED = 0.5  # share of a cell side a ruling must cover to separate two cells
 LINE_TOLERANCE = 3.0  # characters whose tops differ by less are on one text line
 MARGIN_REACH = 200.0  # points: how far left or right of its rulings a table's unruled text may reach
+
+
+@dataclass
+class PageTable:
+    """A table found on one page: its bbox (x0, top, x1, bottom) and its rows of cells as printed."""
+
+    bbox: tuple[float, float, float, float]
+    rows: list[TableRow] = field(default_factory=list)
+    xs: list[float] | None = None  # column edges, where the backend knows them
+    clipped: bool = False  # the table reaches the page's edge: what lies beyond is not printed
+
+    @property
+    def n_columns(self) -> int:
+        return max((sum(c.colspan for c in row.cells) for row in self.rows), default=0)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ Positions come from the cells' boxes, so nothing here knows what the table is ab
 
 from __future__ import annotations
 
-from ..document import Cell, TableRow
+from ..document import Cell, TableRow, looks_like_value
 from ..normalize import split_numbering
-from ..values import looks_like_value
 
 TOLERANCE = 3.0  # points
 

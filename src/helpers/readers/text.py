@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..document import Cell, Document, Paragraph, Table, TableRow
-from ..meta import heading_section
+from ..document import Cell, Document, Paragraph, Table, TableRow, heading_section
 from .encoding import decode_bytes
 from .layout import build_layout_table, is_layout_line
 

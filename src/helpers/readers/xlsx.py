@@ -18,11 +18,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from .. import schema
-from ..document import Cell, Document, Paragraph, Table, TableRow
+from ..document import Cell, Document, Paragraph, Table, TableRow, heading_section, report_year_from_text
 from ..errors import BOMB, CORRUPT_FILE, TOO_LARGE, ReportError
 from ..limits import DEFAULT_LIMITS, Limits
-from ..meta import report_year_from_text
 from ..normalize import norm
 from .archive import check_archive, declares_entities
 from .common import require_nonempty
@@ -214,8 +212,7 @@ def _is_paragraph(text: str, index: int, rows: list, multi: list[int]) -> bool:
 def _is_section_heading(n: str) -> bool:
     """「二、主动公开政府信息情况」 and the like (「六、存在的主要问题…」 after 「五、信息处理费收取情况」
     too), but not Table 2's 「一、本年新收…」 row labels."""
-    numeral, comma, rest = n[:1], n[1:2], n[2:]
-    return comma == "、" and schema.section_of_heading(numeral, rest) is not None
+    return n[1:2] == "、" and heading_section(n) is not None
 
 
 __all__ = ["format_value", "read_xlsx"]

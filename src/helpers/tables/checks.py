@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from . import schema
+from .. import schema
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
 

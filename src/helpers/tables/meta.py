@@ -14,12 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from . import schema
-from .document import Document, Paragraph, Table
-from .normalize import norm
+from .. import schema
+from ..document import REPORT_TITLE, Document, Paragraph, Table, heading_section, report_year_from_text
+from ..normalize import norm
 
-_TITLE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:报送|上报|呈报|公布|印发)?(?P<year>(?:19|20)\d{2})年度?(?:本级)?"
-                    r"政府信息公开(?:工作)?(?:年度)?(?:情况)?(?:的)?(?:年度)?报告")
 _BODY_YEAR = re.compile(r"((?:19|20)\d{2})年度?(?:本级)?政府信息公开")
 _OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})年(?:度|以来)?[,，]")
 _PERIOD = re.compile(r"统计(?:期限|周期|时限|时间|期间)(?:为|是|自|从)?((?:19|20)\d{2})年\d{1,2}月\d{1,2}日(?:起)?"
@@ -44,9 +42,7 @@ MAX_PLACE = 12
 _GOVERNMENT_BODIES = ("", "管委会", "管理委员会", "人民政府", "政府")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH = re.compile(r"^[(（]?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月[)）]?$")
-_HEADING = re.compile(r"^[#*\s]*([一二三四五六七])[、.．]\s*(.*)$")
 _AGENCY_SUFFIXES = ("人民政府", "办事处", "办公室", "管理局", "委员会", "局", "厅", "委", "办", "政府", "中心", "街道", "街", "实验区", "新区", "区", "市", "县", "州", "旗", "镇", "乡", "院", "署", "所", "队", "站", "会")
-MAX_HEADING = 40
 MAX_TITLE = 80
 
 
@@ -56,23 +52,6 @@ class SectionHeading:
     block_index: int
     title: str
     line: int | None
-
-
-def heading_section(text: str) -> schema.Section | None:
-    """The report section a line heads, if it is a heading: short, numeral and 、, a keyword.
-
-    >>> heading_section("四、政府信息公开行政复议、行政诉讼情况").key
-    's4_review_litigation'
-    >>> heading_section("四、结转下年度继续办理") is None  # a Table 2 row, not a heading
-    True
-    >>> heading_section("六、存在的主要问题和改进情况").key  # after 「五、信息处理费收取情况」
-    's5_problems'
-    """
-    text = text.replace("**", "").strip()
-    m = _HEADING.match(text)
-    if not m or len(norm(text)) > MAX_HEADING:
-        return None
-    return schema.section_of_heading(m.group(1), norm(m.group(2)))
 
 
 def find_sections(doc: Document) -> list[SectionHeading]:
@@ -106,13 +85,8 @@ def section_texts(doc: Document, headings: list[SectionHeading]) -> dict[str, st
     return out
 
 
-def report_year_from_text(text: str) -> int | None:
-    m = _TITLE.search(norm(text))
-    return int(m.group("year")) if m else None
-
-
 def agency_from_title(text: str) -> str | None:
-    m = _TITLE.search(norm(text))
+    m = REPORT_TITLE.search(norm(text))
     if not m:
         return None
     agency = m.group("agency").strip("#*:：，,。 ")
@@ -372,7 +346,7 @@ def attachment_links(doc: Document) -> list[str]:
     年度报告.doc」): short lines that are a file name, where the page or the file name names an
     annual report. Empty when the page shows no such link.
 
-    >>> from .document import Document, Paragraph
+    >>> from helpers.document import Document, Paragraph
     >>> attachment_links(Document("p", "html", [Paragraph("附件下载"), Paragraph("X局2020年政府信息公开工作年度报告.doc")]))
     ['X局2020年政府信息公开工作年度报告.doc']
     """
