@@ -19,7 +19,8 @@ from helpers.corpus.cache import Cache, report_entry
 from helpers.corpus import ingest
 from helpers.limits import DEFAULT_LIMITS
 from helpers.report import error_report, parse_file
-from helpers.corpus.workers import DIED, TIMEOUT, supervise
+from helpers.corpus.workers import supervise
+from helpers.errors import TIMEOUT, WORKER_DIED
 
 from support import RAW
 
@@ -72,8 +73,8 @@ def test_a_worker_killed_mid_item_is_replaced_and_only_that_item_fails():
     results = list(supervise([[("ok", 1), ("kill", "victim"), ("ok", 2)], [("ok", 3), ("ok", 4)]], _work, _failed,
                              workers=1, limits=FAST))
     assert sorted(map(str, (r[:2] for r in results))) == sorted(map(str, [
-        ("ok", 1), ("ok", 2), ("ok", 3), ("ok", 4), (DIED, "victim")]))
-    [detail] = [r[2] for r in results if r[0] == DIED]
+        ("ok", 1), ("ok", 2), ("ok", 3), ("ok", 4), (WORKER_DIED, "victim")]))
+    [detail] = [r[2] for r in results if r[0] == WORKER_DIED]
     assert detail == "the process reading it died (signal SIGKILL)"
     assert len({r[2] for r in results if r[0] == "ok"}) == 1  # the replacement ran the batch's other items
 
@@ -89,8 +90,8 @@ def test_a_worker_dying_before_its_first_item_twice_fails_its_whole_batch(monkey
         os._exit(3)
 
     results = list(supervise([[("ok", 1), ("ok", 2)]], die_at_start, _failed, workers=1, limits=FAST))
-    assert results == [(DIED, 1, "the process reading it died (exit code 3)"),
-                       (DIED, 2, "the process reading it died (exit code 3)")]
+    assert results == [(WORKER_DIED, 1, "the process reading it died (exit code 3)"),
+                       (WORKER_DIED, 2, "the process reading it died (exit code 3)")]
 
 
 # -- at ingest level --------------------------------------------------------------------------------

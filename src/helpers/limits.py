@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 
+from .errors import TOO_LARGE, ReportError
+
 _MB = 1 << 20
 
 
@@ -79,8 +81,7 @@ class Limits:
 
     def file_bytes(self, input_format: str) -> float:
         """The size limit of a file of ``input_format``, in bytes."""
-        name = {"markdown": "text", "doc": "docx", "wps": "docx"}.get(input_format, input_format)
-        return getattr(self, f"{name}_mb", self.text_mb) * _MB
+        return getattr(self, _size_name(input_format), self.text_mb) * _MB
 
 
 RUN_LIMITS = ("timeout_s", "worker_memory_mb")
@@ -94,8 +95,6 @@ def megabytes(n_bytes: float) -> str:
 
 def check_file_size(path: str, input_format: str, limits: Limits = DEFAULT_LIMITS) -> None:
     """A :class:`~helpers.errors.ReportError` (``too_large``) when the file is over its format's limit."""
-    from .errors import TOO_LARGE, ReportError
-
     try:
         size = os.stat(path).st_size
     except OSError:
@@ -107,6 +106,7 @@ def check_file_size(path: str, input_format: str, limits: Limits = DEFAULT_LIMIT
 
 
 def _size_name(input_format: str) -> str:
+    """The size limit's name for a format (Markdown counts as text, .doc/.wps as Word)."""
     return {"markdown": "text", "doc": "docx", "wps": "docx"}.get(input_format, input_format) + "_mb"
 
 

@@ -18,10 +18,9 @@ from functools import partial
 from pathlib import Path
 
 from .cache import Cache, report_entry
-from ..errors import TIMEOUT, WORKER_DIED
 from ..limits import DEFAULT_LIMITS
 from ..report import error_report, parse_file
-from .workers import DIED, supervise
+from .workers import supervise
 
 ENGINES = ("local", "dask")
 BATCH = 16  # files per task: fewer round trips to the workers, fewer cache packs
@@ -84,7 +83,7 @@ def _parse_batch(cache_root: str, options: dict | None, items: list[Task], start
 def _failed(cache_root: str, options: dict | None, item: Task, kind: str, detail: str) -> dict:
     """The entry of a file whose worker timed out or died: an error record, stored as an error
     of this run (the next ingest tries the file again)."""
-    report = error_report(item[0], _known_sha(item), WORKER_DIED if kind == DIED else TIMEOUT, detail, retry=True)
+    report = error_report(item[0], _known_sha(item), kind, detail, retry=True)
     entry = report_entry(report)
     entry["path"] = item[0]
     if report.sha256:
@@ -101,7 +100,7 @@ def _parse_reports(options: dict, paths: list[str], started) -> list:
 
 
 def _failed_report(path: str, kind: str, detail: str):
-    return error_report(path, None, WORKER_DIED if kind == DIED else TIMEOUT, detail, retry=True)
+    return error_report(path, None, kind, detail, retry=True)
 
 
 def parse_files(paths: list[str], options: dict | None = None) -> Iterator:

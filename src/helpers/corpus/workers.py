@@ -24,9 +24,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing import connection, get_context
 
+from ..errors import TIMEOUT, WORKER_DIED
 from ..limits import DEFAULT_LIMITS, Limits
 
-TIMEOUT, DIED = "timeout", "died"  # why an item failed
 _GRACE_S = 5.0  # how long a worker asked to stop may take
 # work(batch, started) -> results, in the worker; it calls started(i) as it starts item i
 Work = Callable[[list, Callable[[int], None]], list]
@@ -158,7 +158,7 @@ class _Supervisor:
             worker.process.join()
             code = worker.process.exitcode
             how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
-            yield from self._fail(worker, DIED, f"the process reading it died ({how})")
+            yield from self._fail(worker, WORKER_DIED, f"the process reading it died ({how})")
 
     def _fail(self, worker: _Worker, kind: str, detail: str) -> Iterator[object]:
         """Stop and replace the worker; its item fails, the rest of its batch is queued again."""
@@ -203,7 +203,8 @@ def supervise(batches: Iterable[list], work: Work, failed: Callable[[object, str
     """Run ``work`` on every batch in up to ``workers`` processes; yield every item's result.
 
     ``failed(item, kind, detail)`` makes the result of an item whose worker timed out (``kind``
-    :data:`TIMEOUT`) or died (:data:`DIED`). ``initializer`` runs first in each worker;
+    ``timeout``) or died (``worker_died``): the error kinds of :mod:`helpers.errors`.
+    ``initializer`` runs first in each worker;
     ``on_start`` is called once the first workers run.
     """
     supervisor = _Supervisor(batches, work, failed, workers, limits, initializer)
@@ -218,4 +219,4 @@ def supervise(batches: Iterable[list], work: Work, failed: Callable[[object, str
         supervisor.close()
 
 
-__all__ = ["DIED", "TIMEOUT", "limit_memory", "supervise"]
+__all__ = ["limit_memory", "supervise"]

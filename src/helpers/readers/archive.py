@@ -48,6 +48,14 @@ def check_archive(zf: zipfile.ZipFile, path: str, limits: Limits = DEFAULT_LIMIT
                                            "(--limit zip_total_mb=…)")
 
 
+def refuse_entities(xml_head: bytes, path: str, part: str, document: str) -> None:
+    """A ``bomb`` error when ``part`` (its first bytes ``xml_head``) declares XML entities,
+    which ``document`` (「a Word document」, 「a workbook」) never does."""
+    if declares_entities(xml_head):
+        raise ReportError(path, BOMB, f"{part} declares XML entities, which {document} never does "
+                                      "(they can expand without end: an entity bomb); not read")
+
+
 def declares_entities(xml_head: bytes) -> bool:
     """Whether an XML part's prolog declares entities (an Office part never does: such a part
     is refused rather than expanded).
@@ -59,4 +67,4 @@ def declares_entities(xml_head: bytes) -> bool:
     return b"<!DOCTYPE" in head and b"<!ENTITY" in head
 
 
-__all__ = ["BOMB_MIN_BYTES", "check_archive", "declares_entities"]
+__all__ = ["BOMB_MIN_BYTES", "check_archive", "declares_entities", "refuse_entities"]

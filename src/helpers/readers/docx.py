@@ -31,14 +31,13 @@ from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table, TableRow
 from ..errors import (
-    BOMB,
     CONVERTER_MISSING,
     CORRUPT_FILE,
     UNREADABLE,
     ReportError,
 )
 from ..limits import DEFAULT_LIMITS, Limits
-from .archive import check_archive, declares_entities
+from .archive import check_archive, refuse_entities
 from .common import require_nonempty
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -186,9 +185,7 @@ def _refuse_entities(zf: zipfile.ZipFile, path: str, parts: list[str]) -> None:
                 head = handle.read(65536)
         except Exception:  # noqa: BLE001 - a damaged part: the readers below report it
             continue
-        if declares_entities(head):
-            raise ReportError(path, BOMB, f"{name} declares XML entities, which a Word document never does "
-                                          "(they can expand without end: an entity bomb); not read")
+        refuse_entities(head, path, name, "a Word document")
 
 
 def _plain_body(zf: zipfile.ZipFile):

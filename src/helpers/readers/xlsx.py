@@ -19,10 +19,10 @@ import zipfile
 from pathlib import Path
 
 from ..document import Cell, Document, Paragraph, Table, TableRow, heading_section, report_year_from_text
-from ..errors import BOMB, CORRUPT_FILE, TOO_LARGE, ReportError
+from ..errors import CORRUPT_FILE, TOO_LARGE, ReportError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..normalize import norm
-from .archive import check_archive, declares_entities
+from .archive import check_archive, refuse_entities
 from .common import require_nonempty
 
 NARRATIVE_MIN_CHARS = 40  # longer than any table label
@@ -90,9 +90,8 @@ def _count_cells(zf: zipfile.ZipFile, name: str, path: str) -> int:
     with zf.open(name) as handle:
         head = True
         while chunk := handle.read(1 << 20):
-            if head and declares_entities(chunk):
-                raise ReportError(path, BOMB, f"{name} declares XML entities, which a workbook never does "
-                                              "(they can expand without end: an entity bomb); not read")
+            if head:
+                refuse_entities(chunk, path, name, "a workbook")
             head = False
             data = tail + chunk
             count += len(_CELL_TAG.findall(data))
